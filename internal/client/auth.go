@@ -1,0 +1,182 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client/signer"
+)
+
+// AuthMethod names how the client authenticates.
+type AuthMethod string
+
+const (
+	AuthToken    AuthMethod = "token"
+	AuthAKSK     AuthMethod = "aksk"
+	AuthPassword AuthMethod = "password"
+)
+
+// Credentials hold exactly one way to authenticate: Token; AccessKey and SecretKey
+// (with an optional SecurityToken); or UserName, Password and DomainName.
+type Credentials struct {
+	Token string
+
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+
+	UserName   string
+	Password   string
+	DomainName string
+}
+
+// Method tells which way the credentials authenticate, or a ConfigError when they
+// hold none or more than one.
+func (c Credentials) Method() (AuthMethod, error) {
+	var methods []AuthMethod
+	if c.Token != "" {
+		methods = append(methods, AuthToken)
+	}
+	if c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != "" {
+		methods = append(methods, AuthAKSK)
+	}
+	if c.UserName != "" || c.Password != "" || c.DomainName != "" {
+		methods = append(methods, AuthPassword)
+	}
+	switch len(methods) {
+	case 0:
+		return "", &ConfigError{Field: "credentials", Reason: "no credentials: set a token, an access key pair, or a user name, password and domain name"}
+	case 1:
+	default:
+		return "", &ConfigError{Field: "credentials", Reason: "more than one way to authenticate is set; keep exactly one"}
+	}
+	switch methods[0] {
+	case AuthAKSK:
+		if c.AccessKey == "" || c.SecretKey == "" {
+			return "", &ConfigError{Field: "credentials", Reason: "an access key needs its secret key and a secret key its access key"}
+		}
+	case AuthPassword:
+		if c.UserName == "" || c.Password == "" || c.DomainName == "" {
+			return "", &ConfigError{Field: "credentials", Reason: "password authentication needs a user name, a password and a domain name"}
+		}
+	}
+	return methods[0], nil
+}
+
+// Secrets lists the secret values of the credentials, for log masking.
+func (c Credentials) Secrets() []string {
+	var out []string
+	for _, s := range []string{c.Token, c.SecretKey, c.SecurityToken, c.Password} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type skipAuthKey struct{}
+
+// withoutAuth marks a request that must go out unauthenticated (the IAM token
+// request carries its credentials in its body).
+func withoutAuth(ctx context.Context) context.Context {
+	return context.WithValue(ctx, skipAuthKey{}, true)
+}
+
+// authTransport authenticates every attempt: a token header, or an AK/SK signature
+// computed afresh (a retried request needs a new X-Sdk-Date).
+type authTransport struct {
+	next   http.RoundTripper
+	method AuthMethod
+	creds  Credentials
+	tokens *tokenCache // AuthPassword only
+	now    func() time.Time
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if skip, _ := req.Context().Value(skipAuthKey{}).(bool); skip {
+		return t.next.RoundTrip(req)
+	}
+	// A RoundTripper must not modify the caller's request.
+	req = req.Clone(req.Context())
+	switch t.method {
+	case AuthToken:
+		req.Header.Set("X-Auth-Token", t.creds.Token)
+	case AuthPassword:
+		token, err := t.tokens.get(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("X-Auth-Token", token)
+	case AuthAKSK:
+		body, err := requestBody(req)
+		if err != nil {
+			return nil, err
+		}
+		if err := signer.Sign(req, body, signer.Credentials{
+			AccessKey:     t.creds.AccessKey,
+			SecretKey:     t.creds.SecretKey,
+			SecurityToken: t.creds.SecurityToken,
+		}, t.now()); err != nil {
+			return nil, err
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+// requestBody reads the body to sign through GetBody, leaving req's own body intact.
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody == nil {
+		return nil, nil
+	}
+	rc, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var buf []byte
+	buf, err = readAllLimited(rc, 1<<20)
+	return buf, err
+}
+
+// tokenCache holds the IAM token of password authentication: fetched once per
+// provider instance, fetched again when the API rejects it.
+type tokenCache struct {
+	fetch func(ctx context.Context) (string, error)
+
+	mu    sync.Mutex
+	token string
+	gen   int
+}
+
+func (c *tokenCache) get(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token != "" {
+		return c.token, nil
+	}
+	token, err := c.fetch(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.token = token
+	c.gen++
+	return token, nil
+}
+
+// generation identifies the token in use, so that concurrent callers that all saw a
+// 401 for the same token invalidate it only once.
+func (c *tokenCache) generation() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *tokenCache) invalidate(gen int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.token = ""
+	}
+}

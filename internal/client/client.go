@@ -1,0 +1,384 @@
+// Package client is a small Go client of the Huawei Cloud SWR Enterprise retention
+// API and the IAM calls it needs. It is plain Go: the provider maps its calls and
+// typed errors onto Terraform; nothing here knows about Terraform.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const (
+	// DefaultMaxRetries is how often a failed request is retried when Config leaves it unset.
+	DefaultMaxRetries = 5
+	// DefaultMaxConcurrentRequests bounds the page requests in flight of one listing.
+	DefaultMaxConcurrentRequests = 4
+	// maxBodySize bounds what is read of one response: a page of 100 tasks is ~30 KiB.
+	maxBodySize = 16 << 20
+)
+
+// Config configures a Client. Endpoint and IAMEndpoint default to the public
+// endpoints of Region.
+type Config struct {
+	Region      string
+	Endpoint    string
+	IAMEndpoint string
+	// ProjectID is looked up through IAM (by Region) on first use when empty.
+	ProjectID   string
+	Credentials Credentials
+
+	// MaxRetries is how many times a request is retried after 429, 5xx (but 501)
+	// and transport errors; 0 means DefaultMaxRetries, negative means none.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential back-off (default 1 s, 30 s).
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// MaxConcurrentRequests bounds the page requests in flight of one listing;
+	// 0 means DefaultMaxConcurrentRequests, 1 means sequential.
+	MaxConcurrentRequests int
+
+	// Insecure skips TLS verification. CACertPEM adds trusted CA certificates.
+	Insecure  bool
+	CACertPEM []byte
+
+	UserAgent string
+	Logger    Logger
+	// Transport replaces the base HTTP transport (tests); TLS options then do not apply.
+	Transport http.RoundTripper
+}
+
+// Client calls the SWR Enterprise API. It is safe for concurrent use.
+type Client struct {
+	endpoint    *url.URL
+	iamEndpoint *url.URL
+	region      string
+	userAgent   string
+	concurrency int
+	method      AuthMethod
+	creds       Credentials
+	tokens      *tokenCache
+	http        *retryablehttp.Client
+
+	lookupMu  sync.Mutex
+	projectMu sync.Mutex
+	projectID string
+}
+
+// DefaultEndpoint is the public SWR endpoint of a region.
+func DefaultEndpoint(region string) string {
+	return fmt.Sprintf("https://swr-api.%s.%s", region, domainOf(region))
+}
+
+// DefaultIAMEndpoint is the public IAM endpoint of a region.
+func DefaultIAMEndpoint(region string) string {
+	return fmt.Sprintf("https://iam.%s.%s", region, domainOf(region))
+}
+
+// domainOf is the cloud's domain for a region: the European regions live apart.
+func domainOf(region string) string {
+	if strings.HasPrefix(region, "eu-west-1") {
+		return "myhuaweicloud.eu"
+	}
+	return "myhuaweicloud.com"
+}
+
+// New checks cfg and builds a Client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	method, err := cfg.Credentials.Method()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Endpoint == "" || cfg.IAMEndpoint == "" {
+		if cfg.Region == "" {
+			return nil, &ConfigError{Field: "region", Reason: "a region is needed to build the default endpoints"}
+		}
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint(cfg.Region)
+	}
+	if cfg.IAMEndpoint == "" {
+		cfg.IAMEndpoint = DefaultIAMEndpoint(cfg.Region)
+	}
+	endpoint, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, &ConfigError{Field: "endpoint", Reason: err.Error()}
+	}
+	iamEndpoint, err := ParseEndpoint(cfg.IAMEndpoint)
+	if err != nil {
+		return nil, &ConfigError{Field: "iam_endpoint", Reason: err.Error()}
+	}
+	if cfg.ProjectID == "" && cfg.Region == "" {
+		return nil, &ConfigError{Field: "project_id", Reason: "without a project id, a region is needed to look it up"}
+	}
+
+	base := cfg.Transport
+	if base == nil {
+		transport := cleanhttp.DefaultPooledTransport()
+		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // opt-in by the user
+		if len(cfg.CACertPEM) > 0 {
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			if !pool.AppendCertsFromPEM(cfg.CACertPEM) {
+				return nil, &ConfigError{Field: "ca_cert_file", Reason: "holds no PEM certificate"}
+			}
+			tlsConfig.RootCAs = pool
+		}
+		transport.TLSClientConfig = tlsConfig
+		base = transport
+	}
+
+	c := &Client{
+		endpoint:    endpoint,
+		iamEndpoint: iamEndpoint,
+		region:      cfg.Region,
+		userAgent:   cfg.UserAgent,
+		concurrency: cfg.MaxConcurrentRequests,
+		method:      method,
+		creds:       cfg.Credentials,
+		projectID:   cfg.ProjectID,
+	}
+	if c.concurrency <= 0 {
+		c.concurrency = DefaultMaxConcurrentRequests
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-swr"
+	}
+	c.tokens = &tokenCache{fetch: c.fetchToken}
+
+	retryMin, retryMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if retryMin <= 0 {
+		retryMin = time.Second
+	}
+	if retryMax <= 0 {
+		retryMax = 30 * time.Second
+	}
+	if retryMax < retryMin {
+		retryMax = retryMin
+	}
+	maxRetries := cfg.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+
+	// Order of a request's way out: retry loop -> 429 gate -> authentication (fresh
+	// signature per attempt) -> log -> network.
+	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
+	rt = &authTransport{next: rt, method: method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
+	rt = throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
+	c.http = &retryablehttp.Client{
+		HTTPClient:   &http.Client{Transport: rt},
+		RetryWaitMin: retryMin,
+		RetryWaitMax: retryMax,
+		RetryMax:     maxRetries,
+		CheckRetry:   shouldRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return c, nil
+}
+
+// ParseEndpoint checks that s is an absolute http(s) URL with a host and no query.
+func ParseEndpoint(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(s, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %v", s, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("%q must start with https:// (or http:// for a local test server)", s)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("%q must not carry a query, fragment or user info", s)
+	}
+	return u, nil
+}
+
+// AuthMethod is the way the client authenticates.
+func (c *Client) AuthMethod() AuthMethod { return c.method }
+
+// Endpoint is the SWR base URL in use.
+func (c *Client) Endpoint() string { return c.endpoint.String() }
+
+// IAMEndpoint is the IAM base URL in use.
+func (c *Client) IAMEndpoint() string { return c.iamEndpoint.String() }
+
+// endpointURL joins base with path segments, each escaped as one path segment.
+func endpointURL(base *url.URL, segments ...string) *url.URL {
+	u := *base
+	var raw, decoded strings.Builder
+	raw.WriteString(strings.TrimRight(base.EscapedPath(), "/"))
+	decoded.WriteString(strings.TrimRight(base.Path, "/"))
+	for _, s := range segments {
+		raw.WriteByte('/')
+		raw.WriteString(EscapePathSegment(s))
+		decoded.WriteByte('/')
+		decoded.WriteString(s)
+	}
+	u.Path = decoded.String()
+	u.RawPath = raw.String()
+	return &u
+}
+
+// EscapePathSegment escapes s so that it stays exactly one path segment: '/', '?',
+// '#', '%' and anything outside the unreserved set are percent-encoded, and "." and
+// ".." (which a server or proxy could resolve as a path step) are encoded too.
+func EscapePathSegment(s string) string {
+	switch s {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return url.PathEscape(s)
+}
+
+// response is a successful answer, read whole.
+type response struct {
+	status    int
+	header    http.Header
+	body      []byte
+	requestID string
+}
+
+// call sends one request with retries and returns the 2xx answer, or an *APIError,
+// *ResponseError or *RequestError. With password authentication, a 401 makes it
+// fetch a new IAM token once and send the request again.
+func (c *Client) call(ctx context.Context, method string, u *url.URL, body []byte, header http.Header) (*response, error) {
+	resp, err := c.send(ctx, method, u, body, header)
+	if c.method == AuthPassword && IsStatus(err, http.StatusUnauthorized) && ctx.Value(skipAuthKey{}) == nil {
+		c.tokens.invalidate(c.tokens.generation())
+		resp, err = c.send(ctx, method, u, body, header)
+	}
+	return resp, err
+}
+
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, header http.Header) (*response, error) {
+	ctx, attempts := withAttemptCounter(ctx)
+	var reqBody any
+	if body != nil {
+		reqBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), reqBody)
+	if err != nil {
+		return nil, &RequestError{Method: method, URL: u.String(), Attempts: 0, Err: err}
+	}
+	// NewRequest parses the string again; keep our exact escaping of the path.
+	req.URL.Path, req.URL.RawPath = u.Path, u.RawPath
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	}
+
+	resp, err := c.http.Do(req)
+	n := int(attempts.Load())
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w: %v", ctxErr, err)
+		}
+		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err}
+	}
+	defer resp.Body.Close()
+	data, readErr := readAllLimited(resp.Body, maxBodySize)
+	out := &response{status: resp.StatusCode, header: resp.Header, body: data, requestID: resp.Header.Get("X-Request-Id")}
+	if readErr != nil {
+		return nil, &ResponseError{Method: method, URL: u.String(), StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			RequestID: out.requestID, Excerpt: excerpt(data, 200), Err: fmt.Errorf("reading the body: %w", readErr)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, decodeAPIError(method, u.String(), out, n)
+	}
+	return out, nil
+}
+
+// decodeAJSON decodes a 2xx JSON body into v, or returns a *ResponseError quoting
+// a safe excerpt of what came instead.
+func decodeJSON(method string, u *url.URL, resp *response, v any) error {
+	fail := func(err error) error {
+		return &ResponseError{Method: method, URL: u.String(), StatusCode: resp.status, ContentType: resp.header.Get("Content-Type"),
+			RequestID: resp.requestID, Excerpt: excerpt(resp.body, 200), Err: err}
+	}
+	trimmed := bytes.TrimSpace(resp.body)
+	if len(trimmed) == 0 {
+		return fail(errors.New("empty body, expected JSON"))
+	}
+	if trimmed[0] != '{' {
+		return fail(errors.New("expected a JSON object"))
+	}
+	if err := json.Unmarshal(trimmed, v); err != nil {
+		return fail(fmt.Errorf("invalid JSON: %v", err))
+	}
+	return nil
+}
+
+// decodeAPIError reads an SWR ({"error_code","error_msg"}) or IAM
+// ({"error":{"code","message"}}) error body; any other body still gives an APIError
+// with the status and a safe excerpt as the message.
+func decodeAPIError(method, rawURL string, resp *response, attempts int) *APIError {
+	e := &APIError{Method: method, URL: rawURL, StatusCode: resp.status, RequestID: resp.requestID, Attempts: attempts}
+	var body struct {
+		ErrorCode                   string          `json:"error_code"`
+		ErrorMsg                    string          `json:"error_msg"`
+		EncodedAuthorizationMessage string          `json:"encoded_authorization_message"`
+		Error                       json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(resp.body, &body); err == nil {
+		e.Code, e.Message, e.EncodedAuthorizationMessage = body.ErrorCode, body.ErrorMsg, body.EncodedAuthorizationMessage
+		var iam struct {
+			Code    json.Number `json:"code"`
+			Message string      `json:"message"`
+			Title   string      `json:"title"`
+		}
+		if len(body.Error) > 0 && json.Unmarshal(body.Error, &iam) == nil {
+			if e.Code == "" {
+				e.Code = iam.Code.String()
+			}
+			if e.Message == "" {
+				e.Message = iam.Message
+			}
+		}
+	}
+	if e.Code == "" && e.Message == "" && len(bytes.TrimSpace(resp.body)) > 0 {
+		e.Message = excerpt(resp.body, 200)
+	}
+	return e
+}
+
+// readAllLimited reads r whole, failing past limit bytes.
+func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return data, err
+	}
+	if int64(len(data)) > limit {
+		return data[:limit], fmt.Errorf("body larger than %d bytes", limit)
+	}
+	return data, nil
+}

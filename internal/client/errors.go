@@ -1,0 +1,153 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// APIError is an error answer of the SWR or IAM API: an HTTP status the client does
+// not retry, or one it gave up retrying.
+type APIError struct {
+	Method     string
+	URL        string // without query secrets (the API takes none in the query)
+	StatusCode int
+	// Code and Message come from the SWR body {"error_code","error_msg"} or the IAM
+	// body {"error":{"code","message"}}; empty when the body had neither.
+	Code    string
+	Message string
+	// EncodedAuthorizationMessage is the encrypted denial reason of a 403, which a
+	// user can decode with the STS decode-authorization-message call.
+	EncodedAuthorizationMessage string
+	// RequestID is the X-Request-Id response header, for support.
+	RequestID string
+	// Attempts is how many times the request was sent (1 when it was not retried).
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.URL, e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// ResponseError is a response the client could not understand: a body that is not
+// JSON, is truncated, or lacks a required field.
+type ResponseError struct {
+	Method      string
+	URL         string
+	StatusCode  int
+	ContentType string
+	RequestID   string
+	// Excerpt is the start of the body with non-printable characters replaced,
+	// safe to show to a user.
+	Excerpt string
+	Err     error
+}
+
+func (e *ResponseError) Error() string {
+	msg := fmt.Sprintf("%s %s: HTTP %d: unreadable response", e.Method, e.URL, e.StatusCode)
+	if e.ContentType != "" {
+		msg += fmt.Sprintf(" (content type %q)", e.ContentType)
+	}
+	msg += fmt.Sprintf(": %v", e.Err)
+	if e.Excerpt != "" {
+		msg += fmt.Sprintf("; body starts with %q", e.Excerpt)
+	}
+	if e.RequestID != "" {
+		msg += fmt.Sprintf(" (request id %s)", e.RequestID)
+	}
+	return msg
+}
+
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// RequestError is a request that never got an HTTP answer: the connection failed,
+// every retry failed, or the context ended.
+type RequestError struct {
+	Method   string
+	URL      string
+	Attempts int
+	Err      error
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("%s %s failed after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("%s %s failed: %v", e.Method, e.URL, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// InconsistentListError is a listing whose pages did not add up to one consistent
+// snapshot, even after re-reading it.
+type InconsistentListError struct {
+	// What names the list, e.g. "retention execution tasks".
+	What string
+	// Reason says what was inconsistent in the last attempt.
+	Reason string
+	// Attempts is how many times the whole listing was read.
+	Attempts int
+}
+
+func (e *InconsistentListError) Error() string {
+	return fmt.Sprintf("the %s changed or were inconsistent while being read (%d attempts): %s", e.What, e.Attempts, e.Reason)
+}
+
+// ConfigError is a client configuration that cannot work.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Reason) }
+
+// IsStatus reports whether err is an APIError with the given HTTP status.
+func IsStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// excerpt returns at most maxLen bytes of body as safe, printable text.
+func excerpt(body []byte, maxLen int) string {
+	truncated := false
+	if len(body) > maxLen {
+		body = body[:maxLen]
+		truncated = true
+	}
+	var b strings.Builder
+	for len(body) > 0 {
+		r, size := utf8.DecodeRune(body)
+		body = body[size:]
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune('?')
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case !unicode.IsPrint(r):
+			b.WriteRune('?')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.TrimSpace(b.String())
+	if truncated {
+		out += "…"
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
+)
+
+// credentialAttributes names the arguments of each way to authenticate, for
+// diagnostics that say what to check.
+var credentialAttributes = map[client.AuthMethod]string{
+	client.AuthToken:    "auth_token (HW_AUTH_TOKEN)",
+	client.AuthAKSK:     "access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), and security_token if the keys are temporary",
+	client.AuthPassword: "user_name, password and domain_name (HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME)",
+}
+
+// readErrorDiagnostic turns an error of a read into a diagnostic that says what
+// probably went wrong and what to do. subject describes what was read, and
+// notFoundHint which arguments to check on a 404.
+func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMethod, subject, notFoundHint string, timeoutHint string) diag.Diagnostic {
+	var (
+		apiErr       *client.APIError
+		respErr      *client.ResponseError
+		inconsistent *client.InconsistentListError
+		lookupErr    *client.ProjectLookupError
+		tokenErr     *client.TokenError
+	)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)):
+		return diag.NewErrorDiagnostic("Timed out reading "+subject,
+			fmt.Sprintf("Reading %s did not finish within the read timeout. %s\n\nLast error: %v", subject, timeoutHint, err))
+	case errors.Is(err, context.Canceled):
+		return diag.NewErrorDiagnostic("Reading "+subject+" was cancelled",
+			fmt.Sprintf("The operation was interrupted before %s were read: %v", subject, err))
+	case errors.As(err, &tokenErr):
+		detail := fmt.Sprintf("IAM refused to issue a token: %v.\n\nCheck %s, and that the user may log in to the project of the region.",
+			tokenErr.Err, credentialAttributes[client.AuthPassword])
+		return diag.NewErrorDiagnostic("IAM authentication failed", detail)
+	case errors.As(err, &lookupErr):
+		return diag.NewErrorDiagnostic("Cannot determine the project id", lookupErr.Error()+" (HW_PROJECT_ID).")
+	case errors.As(err, &inconsistent):
+		return diag.NewErrorDiagnostic("Inconsistent listing of "+subject,
+			fmt.Sprintf("%v.\n\nThe provider never returns a partial or padded list. The execution may still be running or the API may be returning unstable pages; run again later.", err))
+	case errors.As(err, &respErr):
+		return diag.NewErrorDiagnostic("Unreadable response from the SWR API",
+			fmt.Sprintf("The API answered something the provider cannot read while reading %s: %v.\n\nA proxy or gateway in front of the endpoint may have answered instead of the API; check endpoint and iam_endpoint.", subject, err))
+	case errors.As(err, &apiErr):
+		return apiErrorDiagnostic(apiErr, method, subject, notFoundHint)
+	default:
+		var reqErr *client.RequestError
+		if errors.As(err, &reqErr) {
+			return diag.NewErrorDiagnostic("Cannot reach the SWR API",
+				fmt.Sprintf("Reading %s failed: %v.\n\nCheck endpoint and iam_endpoint, the network path to them, and TLS settings (ca_cert_file, insecure).", subject, err))
+		}
+		return diag.NewErrorDiagnostic("Error reading "+subject, err.Error())
+	}
+}
+
+func apiErrorDiagnostic(e *client.APIError, method client.AuthMethod, subject, notFoundHint string) diag.Diagnostic {
+	var b strings.Builder
+	said := e.Message
+	if e.Code != "" {
+		said = e.Code + ": " + e.Message
+	}
+	if said != "" {
+		fmt.Fprintf(&b, "The API answered HTTP %d (%s).", e.StatusCode, said)
+	} else {
+		fmt.Fprintf(&b, "The API answered HTTP %d.", e.StatusCode)
+	}
+	summary := fmt.Sprintf("SWR API error reading %s", subject)
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		summary = "SWR API rejected the credentials"
+		fmt.Fprintf(&b, "\n\nThe credentials are wrong, expired or not valid for this region's project. Check %s, region and project_id.", credentialAttributes[method])
+		if method == client.AuthAKSK {
+			b.WriteString(" A signature is also rejected when the machine's clock is far off.")
+		}
+	case e.StatusCode == http.StatusForbidden:
+		summary = "Permission denied reading " + subject
+		b.WriteString("\n\nThe credentials are valid but lack permission. Grant the user or agency read access to SWR Enterprise (for example the SWR ReadOnlyAccess policy) on this instance's project.")
+		if e.EncodedAuthorizationMessage != "" {
+			fmt.Fprintf(&b, "\n\nThe API sent an encoded denial reason; decode it with the STS decode-authorization-message call to see which permission is missing:\n%s", e.EncodedAuthorizationMessage)
+		}
+	case e.StatusCode == http.StatusNotFound:
+		summary = "Not found: " + subject
+		fmt.Fprintf(&b, "\n\nCheck %s, and that the project and region are the instance's.", notFoundHint)
+	case e.StatusCode == http.StatusTooManyRequests:
+		summary = "SWR API throttled the requests"
+		fmt.Fprintf(&b, "\n\nThe API kept refusing requests for exceeding its rate limit, after %d attempts. Run again later, raise max_retries, or lower max_concurrent_requests.", e.Attempts)
+	case e.StatusCode >= 500:
+		summary = "SWR service error"
+		fmt.Fprintf(&b, "\n\nThe service failed on its side")
+		if e.Attempts > 1 {
+			fmt.Fprintf(&b, " on all %d attempts", e.Attempts)
+		}
+		b.WriteString(". Try again later; if it persists, contact Huawei Cloud support with the request id.")
+	case e.StatusCode == http.StatusBadRequest:
+		summary = "SWR API rejected the request"
+		b.WriteString("\n\nCheck the arguments of the data source.")
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, "\n\nRequest id (for support): %s", e.RequestID)
+	}
+	fmt.Fprintf(&b, "\nRequest: %s %s", e.Method, e.URL)
+	return diag.NewErrorDiagnostic(summary, b.String())
+}

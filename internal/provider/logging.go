@@ -1,0 +1,31 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem is the terraform-plugin-log subsystem of API traffic:
+// TF_LOG_PROVIDER_SWR_API=DEBUG shows it alone.
+const logSubsystem = "swr_api"
+
+// withAPILogging returns ctx with the API log subsystem, masking every secret
+// value anywhere in its messages and fields.
+func withAPILogging(ctx context.Context, secrets []string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	if len(secrets) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secrets...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	}
+	return ctx
+}
+
+// tfLogger hands the client's request log entries to the subsystem.
+type tfLogger struct{}
+
+func (tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
+}
