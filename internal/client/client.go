@@ -266,7 +266,8 @@ type response struct {
 // fetch a new IAM token once and send the request again.
 func (c *Client) call(ctx context.Context, method string, u *url.URL, body []byte, header http.Header) (*response, error) {
 	resp, err := c.send(ctx, method, u, body, header)
-	if c.method == AuthPassword && IsStatus(err, http.StatusUnauthorized) && ctx.Value(skipAuthKey{}) == nil {
+	var tokenErr *TokenError
+	if c.method == AuthPassword && IsStatus(err, http.StatusUnauthorized) && !errors.As(err, &tokenErr) {
 		c.tokens.invalidate(c.tokens.generation())
 		resp, err = c.send(ctx, method, u, body, header)
 	}

@@ -41,10 +41,10 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	fields := map[string]any{
-		"http_method":  req.Method,
-		"http_url":     redactedURL(req),
-		"attempt":      attempt,
-		"duration_ms":  time.Since(start).Milliseconds(),
+		"http_method": req.Method,
+		"http_url":    redactedURL(req),
+		"attempt":     attempt,
+		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
 		fields["error"] = err.Error()

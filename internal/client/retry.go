@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -23,6 +24,13 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		return false, ctx.Err()
 	}
 	if err != nil {
+		// An authentication step that got a definite answer (IAM refused the
+		// password) is not a transport fault: sending again cannot help.
+		var apiErr *APIError
+		var cfgErr *ConfigError
+		if errors.As(err, &apiErr) || errors.As(err, &cfgErr) {
+			return false, err
+		}
 		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {

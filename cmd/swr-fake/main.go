@@ -1,0 +1,256 @@
+// Command swr-fake serves the SWR Enterprise retention API fake (package
+// internal/fakeapi) on a loopback address, for demos and benchmarks.
+//
+//	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
+//	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
+//
+// It prints the base URL and the (fake, demo-only) credentials it accepts, and
+// writes the URL to -url-file when given. Besides the API it serves
+//
+//	GET  /_fake/requests  {"count":N,"first":"RFC3339Nano","last":"RFC3339Nano"}
+//	POST /_fake/reset     forget the recorded requests
+//
+// and stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// maxTasks bounds -tasks (about 200 bytes of memory per task).
+const maxTasks = 5_000_000
+
+type options struct {
+	listen, seed, urlFile  string
+	tasks                  int
+	latency                time.Duration
+	token, ak, sk          string
+	user, password, domain string
+	region, projectID      string
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "swr-fake:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("swr-fake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.seed, "seed", "sample", `data to load: "sample" or "none"`)
+	fs.IntVar(&o.tasks, "tasks", 0, "also serve execution ins-bench/bench/1/1 holding GenerateTasks(1, N, 1)")
+	fs.DurationVar(&o.latency, "latency", 0, "latency added to every request")
+	fs.StringVar(&o.urlFile, "url-file", "", "write the base URL to this file")
+	fs.StringVar(&o.token, "token", "swr-fake-token", "static X-Auth-Token accepted")
+	fs.StringVar(&o.ak, "ak", "SWRFAKEACCESSKEY0001", "access key accepted for SDK-HMAC-SHA256 signatures")
+	fs.StringVar(&o.sk, "sk", "swr-fake-secret-key", "secret key of -ak")
+	fs.StringVar(&o.user, "user", "demo", "IAM user name accepted by POST /v3/auth/tokens")
+	fs.StringVar(&o.password, "password", "demo-password", "password of -user")
+	fs.StringVar(&o.domain, "domain", "demo-domain", "IAM domain (account) name of -user")
+	fs.StringVar(&o.region, "region", fakeapi.DefaultRegion, "region, the project name GET /v3/projects finds")
+	fs.StringVar(&o.projectID, "project-id", fakeapi.DefaultProjectID, "project id served")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	switch {
+	case o.seed != "sample" && o.seed != "none":
+		return o, fmt.Errorf(`-seed must be "sample" or "none", not %q`, o.seed)
+	case o.tasks < 0 || o.tasks > maxTasks:
+		return o, fmt.Errorf("-tasks must be between 0 and %d", maxTasks)
+	case o.latency < 0:
+		return o, errors.New("-latency must not be negative")
+	case (o.ak == "") != (o.sk == ""):
+		return o, errors.New("-ak and -sk go together")
+	}
+	if err := checkLoopback(o.listen); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// checkLoopback refuses any address that is not a loopback host.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q: refusing a non-loopback address (use 127.0.0.1, ::1 or localhost)", addr)
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := fakeapi.Config{Region: o.region, ProjectID: o.projectID}
+	if o.token != "" {
+		cfg.Tokens = []string{o.token}
+	}
+	if o.ak != "" {
+		cfg.AccessKeys = map[string]string{o.ak: o.sk}
+	}
+	if o.user != "" {
+		cfg.Users = []fakeapi.User{{Name: o.user, Password: o.password, Domain: o.domain}}
+	}
+	fake := fakeapi.New(cfg)
+	if o.seed == "sample" {
+		fake.SeedSample()
+	}
+	if o.tasks > 0 {
+		fake.SetTasks(fakeapi.ExecutionKey{InstanceID: "ins-bench", Namespace: "bench", PolicyID: 1, ExecutionID: 1},
+			fakeapi.GenerateTasks(1, o.tasks, 1))
+	}
+	fake.SetLatency(o.latency)
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		_ = ln.Close()
+		return fmt.Errorf("listening on %s, which is not loopback", ln.Addr())
+	}
+	base := "http://" + ln.Addr().String()
+
+	srv := &http.Server{Handler: handler(fake), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	if o.urlFile != "" {
+		if err := writeFileAtomic(o.urlFile, []byte(base+"\n")); err != nil {
+			_ = srv.Close()
+			return err
+		}
+	}
+	printBanner(stdout, base, o)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "swr-fake: shutting down")
+	fake.ReleaseWaiting()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		_ = srv.Close()
+	}
+	return nil
+}
+
+// handler serves the /_fake control endpoints and passes the rest to the fake.
+func handler(fake *fakeapi.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/_fake/requests":
+			if r.Method != http.MethodGet {
+				controlError(w, http.StatusMethodNotAllowed, "use GET")
+				return
+			}
+			count, first, last := fake.RequestStats()
+			body := map[string]any{"count": count, "first": "", "last": ""}
+			if count > 0 {
+				body["first"] = first.UTC().Format(time.RFC3339Nano)
+				body["last"] = last.UTC().Format(time.RFC3339Nano)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(body)
+		case "/_fake/reset":
+			if r.Method != http.MethodPost {
+				controlError(w, http.StatusMethodNotAllowed, "use POST")
+				return
+			}
+			fake.ResetRequests()
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, "{\"count\":0}\n")
+		default:
+			fake.ServeHTTP(w, r)
+		}
+	})
+}
+
+func controlError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+func printBanner(w io.Writer, base string, o options) {
+	fmt.Fprintf(w, "swr-fake listening on %s\n", base)
+	fmt.Fprintf(w, "  endpoint (SWR and IAM): %s\n", base)
+	fmt.Fprintf(w, "  region %s, project id %s\n", o.region, o.projectID)
+	fmt.Fprintln(w, "  fake demo credentials accepted:")
+	if o.token != "" {
+		fmt.Fprintf(w, "    X-Auth-Token: %s\n", o.token)
+	}
+	if o.ak != "" {
+		fmt.Fprintf(w, "    AK/SK: %s / %s\n", o.ak, o.sk)
+	}
+	if o.user != "" {
+		fmt.Fprintf(w, "    IAM password: user %s, password %s, domain %s\n", o.user, o.password, o.domain)
+	}
+	if o.seed == "sample" {
+		fmt.Fprintf(w, "  sample data: instance %s, namespace %s, policy %d, executions %d (250 tasks), %d (empty), %d (dry run), %d\n",
+			fakeapi.SampleInstance, fakeapi.SampleNamespace, fakeapi.SamplePolicyID, fakeapi.SampleExecutionID,
+			fakeapi.SampleEmptyExecution, fakeapi.SampleDryRunExecution, fakeapi.SampleOldExecution)
+	}
+	if o.tasks > 0 {
+		fmt.Fprintf(w, "  bench data: instance ins-bench, namespace bench, policy 1, execution 1 (%d tasks)\n", o.tasks)
+	}
+	if o.latency > 0 {
+		fmt.Fprintf(w, "  latency: %s per request\n", o.latency)
+	}
+	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
+}
+
+// writeFileAtomic writes data so that a reader never sees a partial file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".swr-fake-url-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+// Package fakeapi is an in-process fake of the SWR Enterprise retention API and of
+// the two IAM calls the provider needs, written from /work/shared/api/README.md.
+//
+// # Endpoints
+//
+//	POST /v3/auth/tokens                                   IAM password token (201 + X-Subject-Token)
+//	GET  /v3/projects?name=                                IAM project lookup
+//	GET  /v2/{project_id}/instances/{instance_id}/retention/policies?name&namespace_id&offset&limit
+//	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit&status
+//	POST (same path)                                       start an execution, body {"dry_run":bool} -> 201 {"id":N}
+//	GET  .../executions/{execution_id}/tasks?offset&limit&status
+//	GET  .../executions/{execution_id}/tasks/{task_id}/subtasks?offset&limit&status
+//
+// Routing splits the escaped path into segments and unescapes each one, so a
+// namespace sent as a%2Fb is the namespace "a/b". Any other path is a 404
+// (error_code APIG.0101, checked before authentication as a gateway does); a known
+// path with another method is a 405.
+//
+// # Order of checks
+//
+// latency, fault, route (404), method (405), authentication (401), project (403),
+// path and query validation (400), lookup (404: the body names the instance,
+// namespace, policy, execution or task that was not found).
+//
+// List rules shared by every list call: limit defaults to 10 and must be 1..100;
+// offset defaults to 0 and must be 0 or a multiple of limit; a status filter must be
+// one of Initialized, Pending, InProgress, Succeed, Failed, Stopped. A query
+// parameter given with an empty value or more than once is a 400 too. total counts
+// the filtered set; items come in stored order (executions newest first). The
+// policies list filters name by substring and namespace_id by equality.
+//
+// # Errors
+//
+// SWR errors are {"error_code","error_msg"} plus "encoded_authorization_message"
+// (an opaque base64 string) on 403. The README says no table of SWR Enterprise codes
+// is published, so the fake's non-gateway codes are placeholders named
+// SWR.FAKE.<status> (for example SWR.FAKE.404): clients must not depend on them.
+// Gateway codes are the documented ones: APIG.0301 (401, bad or missing token or
+// signature), APIG.0307 (401, token must be updated), APIG.0308 (429, throttled).
+// IAM errors use IAM's {"error":{"code","message","title"}}.
+//
+// # Authentication
+//
+// Every call but POST /v3/auth/tokens needs X-Auth-Token (a Config.Tokens entry or
+// a token issued by POST /v3/auth/tokens that has not expired) or an
+// "Authorization: SDK-HMAC-SHA256 ..." header, verified with the signer package
+// (X-Sdk-Date within 15 minutes). When both are sent the signature wins. The path's
+// project_id must be Config.ProjectID (403 otherwise); an issued token must be
+// scoped to that project and an X-Project-Id header, when sent, must equal it.
+//
+// # Sample data (SeedSample)
+//
+//	instance "ins-demo"
+//	  namespace "platform" (namespace_id 1)
+//	    policy 7 "platform-keep-latest-10" (latestPushedK 10, scheduled "0 0 2 * * *")
+//	      execution 114  newest, manual, InProgress, no tasks (just started: the empty one)
+//	      execution 113  scheduled, Failed, 250 tasks (every one final: mostly Succeed,
+//	                     some Failed and Stopped); each Failed task has 1-3 sub-tasks
+//	      execution 112  manual, dry run, Succeed, 30 tasks
+//	      execution 111  scheduled, Succeed, 40 tasks
+//	  namespace "tools" (namespace_id 2)
+//	    policy 9 "tools-30-days" (nDaysSinceLastPush 30, manual trigger, disabled)
+//	      execution 101  manual, Succeed, 12 tasks
+//
+// Tasks of 113 are not GenerateTasks(113, ...) output (they are all final); the
+// ids, statuses and counts are deterministic and the package tests pin them.
+// Sub-task ids start at 50001.
+//
+// # Faults and recording
+//
+// AddFault queues faults (throttling, 5xx, delays, hangs, connection resets) that
+// apply before routing, IAM calls included; SetLatency slows every request.
+// Requests records every request with the status sent (0 when none was: hang,
+// reset, client gone) and the authentication method presented.
+package fakeapi

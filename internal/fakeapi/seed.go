@@ -1,0 +1,210 @@
+package fakeapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+const timeFormat = time.RFC3339
+
+// Sample data ids (see the package doc).
+const (
+	SampleInstance        = "ins-demo"
+	SampleNamespace       = "platform"
+	SampleNamespaceID     = 1
+	SamplePolicyID        = 7
+	SampleExecutionID     = 113 // latest finished execution: 250 tasks, some Failed
+	SampleEmptyExecution  = 114 // newest, InProgress, no tasks
+	SampleDryRunExecution = 112
+	SampleOldExecution    = 111
+	SampleTaskCount       = 250
+	SampleOtherNamespace  = "tools"
+	SampleOtherPolicyID   = 9
+	SampleOtherExecution  = 101
+)
+
+// GenerateTasks returns n realistic tasks of an execution. The same inputs always
+// give the same output: ids ascending and unique, repositories "team-%d/app-%d",
+// 24-hex-character job ids, mostly Succeed with some Failed, InProgress, Stopped,
+// Pending and Initialized, status_code consistent with the status, RFC 3339 UTC
+// times (end_time "" while not final) and retained <= total.
+func GenerateTasks(executionID int64, n int, seed int64) []Task {
+	return generateTasks(executionID, n, seed, false)
+}
+
+// generateTasks with finalOnly draws only final statuses (Succeed, Failed, Stopped).
+func generateTasks(executionID int64, n int, seed int64, finalOnly bool) []Task {
+	if n <= 0 {
+		return []Task{}
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(executionID)^0x9e3779b97f4a7c15))
+	hours := executionID % 20000
+	if hours < 0 {
+		hours = -hours
+	}
+	cursor := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(hours) * time.Hour)
+	id := 1000 + rng.Int64N(9000)
+	tasks := make([]Task, n)
+	for i := range tasks {
+		id += 1 + rng.Int64N(3)
+		cursor = cursor.Add(time.Duration(1+rng.IntN(5)) * time.Second)
+		start := cursor
+		var job [12]byte
+		for j := range job {
+			job[j] = byte(rng.UintN(256))
+		}
+		t := Task{
+			ID:             id,
+			ExecutionID:    executionID,
+			Repository:     fmt.Sprintf("team-%d/app-%d", 1+rng.IntN(8), 1+rng.IntN(40)),
+			JobID:          hex.EncodeToString(job[:]),
+			Status:         pickStatus(rng, finalOnly),
+			StatusRevision: start.Unix(),
+			StartTime:      start.Format(timeFormat),
+		}
+		total := 1 + rng.Int64N(60)
+		switch t.Status {
+		case "Initialized", "Pending":
+			t.StatusCode = 0
+		case "InProgress":
+			t.StatusCode = 2
+			t.Total = total
+		default:
+			t.StatusCode = 3
+			t.EndTime = start.Add(time.Duration(1+rng.IntN(90)) * time.Second).Format(timeFormat)
+			t.Total = total
+			t.Retained = rng.Int64N(total + 1)
+		}
+		tasks[i] = t
+	}
+	return tasks
+}
+
+func pickStatus(rng *rand.Rand, finalOnly bool) string {
+	if finalOnly {
+		switch roll := rng.IntN(100); {
+		case roll < 88:
+			return "Succeed"
+		case roll < 96:
+			return "Failed"
+		default:
+			return "Stopped"
+		}
+	}
+	switch roll := rng.IntN(100); {
+	case roll < 80:
+		return "Succeed"
+	case roll < 88:
+		return "Failed"
+	case roll < 92:
+		return "InProgress"
+	case roll < 95:
+		return "Stopped"
+	case roll < 98:
+		return "Pending"
+	default:
+		return "Initialized"
+	}
+}
+
+// SeedSample loads the demo data described in the package doc. It replaces what
+// the instance "ins-demo" held.
+func (s *Server) SeedSample() {
+	s.mu.Lock()
+	delete(s.instances, SampleInstance)
+	s.mu.Unlock()
+
+	repoScope := func() map[string][]Selector {
+		return map[string][]Selector{"repository": {{Kind: "doublestar", Decoration: "repoMatches", Pattern: "**"}}}
+	}
+	s.SetPolicies(SampleInstance, []Policy{
+		{
+			ID: SamplePolicyID, Name: "platform-keep-latest-10", Enabled: true,
+			NamespaceID: SampleNamespaceID, NamespaceName: SampleNamespace, Algorithm: "or",
+			Rules: []PolicyRule{{
+				ID: 1, Action: "retain", Template: "latestPushedK",
+				Params:         map[string]any{"latestPushedK": 10},
+				TagSelectors:   []Selector{{Kind: "doublestar", Decoration: "excludes", Pattern: "release-*"}},
+				ScopeSelectors: repoScope(), RepoScopeMode: "regular",
+			}},
+			Trigger: PolicyTrigger{Type: "scheduled", TriggerSettings: TriggerSettings{Cron: "0 0 2 * * *"}},
+		},
+		{
+			ID: SampleOtherPolicyID, Name: "tools-30-days", Enabled: false,
+			NamespaceID: 2, NamespaceName: SampleOtherNamespace, Algorithm: "or",
+			Rules: []PolicyRule{{
+				ID: 2, Action: "retain", Template: "nDaysSinceLastPush",
+				Params:         map[string]any{"nDaysSinceLastPush": 30},
+				TagSelectors:   []Selector{{Kind: "doublestar", Decoration: "matches", Pattern: "**"}},
+				ScopeSelectors: repoScope(), RepoScopeMode: "regular",
+			}},
+			Trigger: PolicyTrigger{Type: "manual"},
+		},
+	})
+
+	key := func(ns string, policy, exec int64) ExecutionKey {
+		return ExecutionKey{InstanceID: SampleInstance, Namespace: ns, PolicyID: policy, ExecutionID: exec}
+	}
+	t113 := generateTasks(SampleExecutionID, SampleTaskCount, SampleExecutionID, true)
+	t112 := generateTasks(SampleDryRunExecution, 30, SampleDryRunExecution, true)
+	t111 := generateTasks(SampleOldExecution, 40, SampleOldExecution, true)
+	t101 := generateTasks(SampleOtherExecution, 12, SampleOtherExecution, true)
+	for _, ts := range [][]Task{t112, t111, t101} {
+		for i := range ts { // finished executions that succeeded: no failed tasks
+			if ts[i].Status != "Succeed" {
+				ts[i].Status = "Succeed"
+			}
+		}
+	}
+	span := func(ts []Task) (string, string) { _, a, b := summarize(ts); return a, b }
+	s113a, s113b := span(t113)
+	s112a, s112b := span(t112)
+	s111a, s111b := span(t111)
+	s101a, s101b := span(t101)
+	status113, _, _ := summarize(t113)
+	s114 := time.Date(2024, 1, 6, 3, 0, 0, 0, time.UTC).Format(timeFormat)
+
+	s.SetExecutions(SampleInstance, SampleNamespace, SamplePolicyID, []Execution{
+		{ID: SampleEmptyExecution, DryRun: false, Status: "InProgress", Trigger: "manual", StartTime: s114},
+		{ID: SampleExecutionID, Status: status113, Trigger: "scheduled", StartTime: s113a, EndTime: s113b},
+		{ID: SampleDryRunExecution, DryRun: true, Status: "Succeed", Trigger: "manual", StartTime: s112a, EndTime: s112b},
+		{ID: SampleOldExecution, Status: "Succeed", Trigger: "scheduled", StartTime: s111a, EndTime: s111b},
+	})
+	s.SetExecutions(SampleInstance, SampleOtherNamespace, SampleOtherPolicyID, []Execution{
+		{ID: SampleOtherExecution, Status: "Succeed", Trigger: "manual", StartTime: s101a, EndTime: s101b},
+	})
+	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t113)
+	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleDryRunExecution), t112)
+	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleOldExecution), t111)
+	s.SetTasks(key(SampleOtherNamespace, SampleOtherPolicyID, SampleOtherExecution), t101)
+	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleEmptyExecution), nil)
+
+	subID := int64(50000)
+	for _, t := range t113 {
+		if t.Status != "Failed" {
+			continue
+		}
+		n := 1 + int(t.ID%3)
+		subs := make([]SubTask, n)
+		start, _ := time.Parse(timeFormat, t.StartTime)
+		for i := range subs {
+			subID++
+			tag := fmt.Sprintf("v1.%d.%d", t.ID%17, i)
+			digest := sha256.Sum256([]byte(t.Repository + ":" + tag))
+			sub := SubTask{
+				ID: subID, JobID: t.ID, Namespace: SampleNamespace, Repository: t.Repository,
+				Tag: tag, Digest: "sha256:" + hex.EncodeToString(digest[:]), Action: "DEL",
+				Status: "Succeed", OpTime: start.Add(time.Duration(i+1) * time.Second).Format(timeFormat),
+			}
+			if i == 0 {
+				sub.Status = "Failed"
+				sub.StatusText = "failed to delete the artifact: the registry answered 500 Internal Server Error"
+			}
+			subs[i] = sub
+		}
+		s.SetSubTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t.ID, subs)
+	}
+}
