@@ -363,3 +363,74 @@ func TestCancel_StopsAHangingRequest(t *testing.T) {
 		t.Errorf("%d requests, want 1: a cancelled call must not retry", n)
 	}
 }
+
+// A token that expires in the middle of a listing is fetched again once, and the
+// listing goes on from the page that failed.
+func TestPasswordAuth_TokenExpiresMidListing(t *testing.T) {
+	fake, url := startFake(t)
+	tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 300, 4)
+	fake.SetTasks(testKey(testRef), tasks)
+	// Latency comes before authentication in the fake, so expiring the tokens while
+	// the second page request waits makes exactly that request meet a dead token.
+	fake.SetLatency(100 * time.Millisecond)
+	c := newTestClient(t, url, func(c *Config) {
+		c.Credentials = Credentials{UserName: "u", Password: "p", DomainName: "d"}
+		c.MaxConcurrentRequests = 1
+	})
+	done := make(chan error, 1)
+	var got []Task
+	go func() {
+		var err error
+		got, err = c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
+		done <- err
+	}()
+	for fake.CountRequests("/tasks") < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	fake.ExpireIssuedTokens()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, wantTasks(tasks)) {
+		t.Fatalf("got %d tasks, want all 300", len(got))
+	}
+	if n := fake.CountRequests("/v3/auth/tokens"); n != 2 {
+		t.Errorf("%d token requests, want 2", n)
+	}
+	if n := fake.CountRequests("/tasks"); n != 4 {
+		t.Errorf("%d page requests, want 4 (3 pages + the one retried with a new token)", n)
+	}
+}
+
+// A 429 slows every worker of a concurrent listing: after it, no request goes out
+// before the Retry-After has passed.
+func TestThrottle_ARetryAfterHoldsBackEveryWorker(t *testing.T) {
+	fake, url := startFake(t)
+	fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 1000, 4))
+	fake.AddFault(fakeapi.Fault{Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1})
+	c := newTestClient(t, url, func(c *Config) { c.MaxConcurrentRequests = 4 })
+	if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := fake.Requests()
+	var throttledAt time.Time
+	for _, r := range reqs {
+		if r.Status == 429 {
+			throttledAt = r.Time
+		}
+	}
+	if throttledAt.IsZero() {
+		t.Fatal("no request was throttled")
+	}
+	// Requests that arrived after the 429 was answered must wait out the second;
+	// allow for requests already in flight when it was sent.
+	late := 0
+	for _, r := range reqs {
+		if r.Time.After(throttledAt.Add(50*time.Millisecond)) && r.Time.Before(throttledAt.Add(900*time.Millisecond)) {
+			late++
+		}
+	}
+	if late > 0 {
+		t.Errorf("%d requests went out during the Retry-After second", late)
+	}
+}

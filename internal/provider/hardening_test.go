@@ -1,0 +1,302 @@
+package provider
+
+import (
+	"fmt"
+	neturl "net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// API faults the client rides out with retries end in the right result.
+func TestDataSource_RidesOutTransientFaults(t *testing.T) {
+	clearProviderEnv(t)
+	faults := map[string]fakeapi.Fault{
+		"429 Retry-After seconds": {Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1},
+		"429 Retry-After date":    {Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, Times: 2},
+		"502 HTML gateway page":   {Path: "/tasks", Status: 502, Body: "<html><body><h1>502 Bad Gateway</h1></body></html>", Header: map[string]string{"Content-Type": "text/html"}, Times: 2},
+		"503":                     {Path: "/tasks", Status: 503, Times: 1},
+		"connection reset":        {Path: "/tasks", ResetConnection: true, Times: 2},
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			fake, url := startFake(t)
+			tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 120, 2)
+			fake.SetTasks(testExecution, tasks)
+			fake.AddFault(fault)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: tasksConfig(providerBlock(url, authToken), testExecution),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// Faults that do not go away end in a diagnostic that says what happened.
+func TestDataSource_PersistentFaultDiagnostics(t *testing.T) {
+	clearProviderEnv(t)
+	cases := []struct {
+		name   string
+		fault  fakeapi.Fault
+		extra  string
+		expect *regexp.Regexp
+	}{
+		{"throttled", fakeapi.Fault{Path: "/tasks", Status: 429}, "",
+			diagPattern("SWR API throttled the requests", "APIG.0308", "after 2 attempts")},
+		{"server never answers", fakeapi.Fault{Path: "/tasks", Hang: true}, "  timeouts {\n    read = \"2s\"\n  }",
+			diagPattern("Timed out reading retention execution tasks", "read timeout", "timeouts")},
+		{"html page with 200", fakeapi.Fault{Path: "/tasks", Status: 200, Body: "<html>maintenance</html>", Header: map[string]string{"Content-Type": "text/html"}}, "",
+			diagPattern("Unreadable response from the SWR API", "text/html", "maintenance")},
+		{"truncated json", fakeapi.Fault{Path: "/tasks", Status: 200, Body: `{"total":3,"tasks":[{"id":1,`}, "",
+			diagPattern("Unreadable response", "invalid JSON")},
+		{"total outside int32", fakeapi.Fault{Path: "/tasks", Status: 200, Body: `{"total":4294967296,"tasks":[]}`}, "",
+			diagPattern("Unreadable response", `"total" is not a 32-bit integer`)},
+		{"total larger than the pages", fakeapi.Fault{Path: "/tasks", Status: 200, Body: `{"total":5,"tasks":[]}`}, "",
+			diagPattern("Inconsistent listing of retention execution tasks", "3 attempts", "total of 5 but listed 0")},
+		{"bad time from the API", fakeapi.Fault{Path: "/tasks", Status: 200, Body: `{"total":1,"tasks":[{"id":1,"start_time":"yesterday"}]}`}, "",
+			diagPattern("Invalid time in the SWR API response", `Task 1 has start_time "yesterday"`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, url := startFake(t)
+			fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
+			fake.AddFault(tc.fault)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tasksConfig(providerBlock(url, authToken, "  max_retries = 1"), testExecution, tc.extra),
+					ExpectError: tc.expect,
+				}},
+			})
+		})
+	}
+}
+
+// A 200 answer with null or missing fields and unknown extra fields is read, nulls
+// as zero values and empty times as null.
+func TestDataSource_NullMissingAndExtraFields(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	fake.SetTasks(testExecution, nil)
+	fake.AddFault(fakeapi.Fault{Path: "/tasks", Status: 200, Body: `{"total":2,"extra":{"x":1},"tasks":[
+		{"id":11,"execution_id":113,"repository":null,"job_id":"j","status":"InProgress","status_code":2,"start_time":"2021-02-01T03:53:32Z","end_time":null,"total":3,"retained":1,"new_field":"ignored"},
+		{"id":12}]}`})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tasksConfig(providerBlock(url, authToken), testExecution),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("repository"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("end_time"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("start_time"), knownvalue.StringExact("2021-02-01T03:53:32Z")),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(1).AtMapKey("id"), knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(1).AtMapKey("start_time"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+// Hostile path values are rejected at validate time, and the ones accepted (unicode,
+// dots inside a name) travel as one escaped path segment to the right route.
+func TestDataSource_HostilePathValues(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	for _, bad := range []string{"a/b", "%2F", "a?b", "a#b", "a b", "\tx", "..", "."} {
+		key := fakeapi.ExecutionKey{InstanceID: bad, Namespace: "ok", PolicyID: 1, ExecutionID: 1}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      tasksConfig(providerBlock(url, authToken), key),
+				ExpectError: regexp.MustCompile(`(?s)instance_id`),
+			}},
+		})
+	}
+	if n := len(fake.Requests()); n != 0 {
+		t.Fatalf("rejected values sent %d requests", n)
+	}
+
+	key := fakeapi.ExecutionKey{InstanceID: "ins-ünï", Namespace: "名前.v1..x", PolicyID: 3, ExecutionID: 4}
+	tasks := fakeapi.GenerateTasks(4, 2, 1)
+	fake.SetTasks(key, tasks)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tasksConfig(providerBlock(url, authToken), key),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range fake.Requests() {
+					if !strings.HasPrefix(r.Path, "/v2/") {
+						continue
+					}
+					want := fmt.Sprintf("/instances/%s/namespaces/%s/retention/policies/3/executions/4/tasks", neturl.PathEscape(key.InstanceID), neturl.PathEscape(key.Namespace))
+					if !strings.HasSuffix(r.EscapedPath, want) {
+						return fmt.Errorf("request went to %s, want …%s", r.EscapedPath, want)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Arguments unknown until apply defer the read, as Terraform expects: no error.
+func TestDataSource_UnknownArgumentsDeferTheRead(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 5, 1)
+	fake.SetTasks(testExecution, tasks)
+	config := providerBlock(url, authToken) + fmt.Sprintf(`
+resource "terraform_data" "ns" {
+  input = %q
+}
+
+data "swr_retention_execution_tasks" "x" {
+  instance_id    = %q
+  namespace_name = terraform_data.ns.output
+  policy_id      = %d
+  execution_id   = %d
+}
+`, testExecution.Namespace, testExecution.InstanceID, testExecution.PolicyID, testExecution.ExecutionID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
+			},
+		}},
+	})
+}
+
+// TLS is verified by default; insecure = true and ca_cert_file both reach a fake
+// with a self-signed certificate.
+func TestDataSource_TLS(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := fakeapi.StartTLS(t, fakeConfig())
+	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1)
+	fake.SetTasks(testExecution, tasks)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, fake.TLSCertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := []statecheck.StateCheck{statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks))}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      tasksConfig(providerBlock(url, authToken, "  max_retries = 1"), testExecution),
+				ExpectError: regexp.MustCompile(`(?s)Cannot reach the SWR API.*certificate`),
+			},
+			{Config: tasksConfig(providerBlock(url, authToken, "  insecure = true"), testExecution), ConfigStateChecks: ok},
+			{Config: tasksConfig(providerBlock(url, authToken, fmt.Sprintf("  ca_cert_file = %q", caFile)), testExecution), ConfigStateChecks: ok},
+		},
+	})
+	t.Setenv("HW_CACERT", caFile)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: tasksConfig(providerBlock(url, authToken), testExecution), ConfigStateChecks: ok}},
+	})
+}
+
+// With TF_LOG=trace, no secret of any auth method appears in the log, in a
+// diagnostic, or in state.
+func TestDataSource_SecretsNeverLeak(t *testing.T) {
+	clearProviderEnv(t)
+	secrets := []string{testToken, testSecretKey, testSecurityToken, testPassword}
+	for _, auth := range []authMethod{authToken, authAKSKTemporary, authPassword} {
+		t.Run(string(auth), func(t *testing.T) {
+			logFile := filepath.Join(t.TempDir(), "trace.log")
+			t.Setenv("TF_LOG", "TRACE")
+			t.Setenv("TF_ACC_LOG_PATH", logFile)
+			fake, url := startFake(t)
+			fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 150, 1))
+			// The second step fails with a 403 after retries, so diagnostics are covered too.
+			denied := testExecution
+			denied.ExecutionID = 115
+			fake.SetTasks(denied, nil)
+			noLeakInState := func(s *terraform.State) error {
+				for _, m := range s.Modules {
+					for addr, r := range m.Resources {
+						for k, v := range r.Primary.Attributes {
+							for _, secret := range secrets {
+								if strings.Contains(v, secret) {
+									return fmt.Errorf("state %s.%s holds a secret", addr, k)
+								}
+							}
+						}
+					}
+				}
+				return nil
+			}
+			// Credentials come from the environment: the test harness itself writes the
+			// configuration files into the log, which is not the provider's doing.
+			for name, value := range authEnv[auth] {
+				t.Setenv(name, value)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: tasksConfig(providerBlock(url, authNone), testExecution), Check: noLeakInState},
+				},
+			})
+			fake.AddFault(fakeapi.Fault{Path: "/executions/115/", Status: 500})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: tasksConfig(providerBlock(url, authNone, "  max_retries = 1"), denied), ExpectError: regexp.MustCompile(`SWR service error`)},
+				},
+			})
+			data, err := os.ReadFile(logFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), "SWR API request") {
+				t.Fatalf("the trace log (%d bytes) holds no API request entry: is the provider logging?", len(data))
+			}
+			for _, secret := range secrets {
+				if i := strings.Index(string(data), secret); i >= 0 {
+					lo, hi := max(0, i-200), min(len(data), i+50)
+					t.Errorf("secret %q… found in the trace log: …%s…", secret[:4], strings.ReplaceAll(string(data[lo:hi]), secret, "<SECRET>"))
+				}
+			}
+		})
+	}
+}
+
+// authEnv gives each way to authenticate through environment variables.
+var authEnv = map[authMethod]map[string]string{
+	authToken:         {"HW_AUTH_TOKEN": testToken},
+	authAKSKTemporary: {"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey, "HW_SECURITY_TOKEN": testSecurityToken},
+	authPassword:      {"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
+}
+
+// diagPattern matches a diagnostic holding parts in order, whatever the CLI's line
+// wrapping did to the spaces inside them.
+func diagPattern(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
