@@ -366,6 +366,9 @@ func decodeAPIError(method, rawURL string, resp *response, attempts int) *APIErr
 			}
 		}
 	}
+	// The body's own words reach the user's terminal: keep them printable.
+	e.Code, e.Message = printable(e.Code), printable(e.Message)
+	e.EncodedAuthorizationMessage = printable(e.EncodedAuthorizationMessage)
 	if e.Code == "" && e.Message == "" && len(bytes.TrimSpace(resp.body)) > 0 {
 		e.Message = excerpt(resp.body, 200)
 	}

@@ -123,6 +123,9 @@ func IsStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
+// printable is s with non-printable characters replaced, as in excerpt, but whole.
+func printable(s string) string { return excerpt([]byte(s), len(s)) }
+
 // excerpt returns at most maxLen bytes of body as safe, printable text.
 func excerpt(body []byte, maxLen int) string {
 	truncated := false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -64,20 +65,24 @@ func readSnapshot[T any](ctx context.Context, concurrency int, fetch pageFunc[T]
 	if len(first.Items) > PageSize {
 		return nil, &errInconsistent{fmt.Sprintf("the page at offset 0 held %d items, more than the limit %d", len(first.Items), PageSize)}
 	}
-	pages := make([][]T, (total+PageSize-1)/PageSize)
-	if len(pages) == 0 {
-		pages = make([][]T, 1)
+	// A short first page is the whole listing. Check it before sizing anything by
+	// total, which the API may report as anything up to 2^31-1.
+	if len(first.Items) < PageSize && len(first.Items) != total {
+		return nil, &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", total, len(first.Items))}
 	}
-	pages[0] = first.Items
+	numPages := max(1, (total+PageSize-1)/PageSize)
+	// Pages by index as they arrive: memory follows what came, not what total claims.
+	var pagesMu sync.Mutex
+	pages := map[int][]T{0: first.Items}
 
 	// The rest of the pages, only when the first one was full and total wants more.
-	if len(first.Items) == PageSize && len(pages) > 1 {
+	if len(first.Items) == PageSize && numPages > 1 {
 		if concurrency < 1 {
 			concurrency = 1
 		}
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(concurrency)
-		for i := 1; i < len(pages); i++ {
+		for i := 1; i < numPages && gctx.Err() == nil; i++ {
 			g.Go(func() error {
 				offset := i * PageSize
 				page, err := fetch(gctx, offset, PageSize)
@@ -93,11 +98,18 @@ func readSnapshot[T any](ctx context.Context, concurrency int, fetch pageFunc[T]
 				if want := min(PageSize, total-offset); len(page.Items) != want {
 					return &errInconsistent{fmt.Sprintf("the page at offset %d held %d items where the total of %d promised %d", offset, len(page.Items), total, want)}
 				}
+				pagesMu.Lock()
 				pages[i] = page.Items
+				pagesMu.Unlock()
 				return nil
 			})
 		}
-		if err := g.Wait(); err != nil {
+		err := g.Wait()
+		if err == nil {
+			// Cancelled before every page was asked for.
+			err = ctx.Err()
+		}
+		if err != nil {
 			// A cancelled plan wins over what the cancellation made the workers report.
 			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 				return nil, fmt.Errorf("%w: %v", ctxErr, err)
@@ -107,8 +119,8 @@ func readSnapshot[T any](ctx context.Context, concurrency int, fetch pageFunc[T]
 	}
 
 	items := make([]T, 0, total)
-	for _, p := range pages {
-		items = append(items, p...)
+	for i := range numPages {
+		items = append(items, pages[i]...)
 	}
 	if len(items) != total {
 		return nil, &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", total, len(items))}

@@ -32,6 +32,12 @@ const (
 	DateFormat = "20060102T150405Z"
 	// EmptyPayloadHash is the hex SHA-256 of an empty body.
 	EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	// HeaderContentSha256, when present, replaces the body hash in the canonical
+	// request. The official SDK sets it to UnsignedPayload for bodies that are neither
+	// JSON nor BSON.
+	HeaderContentSha256 = "X-Sdk-Content-Sha256"
+	// UnsignedPayload is the HeaderContentSha256 value of a body that is not signed.
+	UnsignedPayload = "UNSIGNED-PAYLOAD"
 )
 
 // Credentials are an access key pair, with an optional security token for
@@ -44,7 +50,9 @@ type Credentials struct {
 
 // Sign sets X-Sdk-Date (and X-Security-Token when the credentials carry one) on req
 // and then the Authorization header computed over req's method, path, query,
-// headers and body. body must be the exact bytes req will send (nil for none).
+// headers and body. body must be the exact bytes req will send (nil for none). As
+// the official SDK, a body whose Content-Type is neither JSON nor BSON is not signed:
+// X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is set and signed in its place.
 func Sign(req *http.Request, body []byte, creds Credentials, now time.Time) error {
 	if creds.AccessKey == "" || creds.SecretKey == "" {
 		return errors.New("signer: access key and secret key are required")
@@ -54,8 +62,13 @@ func Sign(req *http.Request, body []byte, creds Credentials, now time.Time) erro
 		req.Header.Set(HeaderSecurityToken, creds.SecurityToken)
 	}
 	req.Header.Del("Authorization")
+	// As the official SDK: a body that is neither JSON nor BSON goes unsigned.
+	if ct := req.Header.Values("Content-Type"); len(ct) > 0 &&
+		!strings.Contains(ct[0], "application/json") && !strings.Contains(ct[0], "application/bson") {
+		req.Header.Set(HeaderContentSha256, UnsignedPayload)
+	}
 	signed := SignedHeaders(req.Header)
-	cr := CanonicalRequest(req, signed, PayloadHash(body))
+	cr := CanonicalRequest(req, signed, payloadHash(req.Header, body))
 	sig := Signature(cr, req.Header.Get(HeaderDate), creds.SecretKey)
 	req.Header.Set("Authorization", fmt.Sprintf("%s Access=%s, SignedHeaders=%s, Signature=%s",
 		Algorithm, creds.AccessKey, strings.Join(signed, ";"), sig))
@@ -76,6 +89,15 @@ func Signature(canonicalRequest, sdkDate, secretKey string) string {
 func PayloadHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])
+}
+
+// payloadHash is the payload hash of the canonical request: the value of
+// X-Sdk-Content-Sha256 when the request carries one, else the body's SHA-256.
+func payloadHash(h http.Header, body []byte) string {
+	if v := h.Values(HeaderContentSha256); len(v) > 0 {
+		return v[0]
+	}
+	return PayloadHash(body)
 }
 
 // SignedHeaders lists the header names that are signed: every header present, lower
@@ -142,11 +164,17 @@ func CanonicalQuery(q url.Values) string {
 }
 
 // CanonicalHeaders writes "name:trimmed value\n" for each signed header (each value
-// of a repeated header, sorted).
+// of a repeated header, sorted). Names match case-insensitively, so a header stored
+// under a non-canonical key (req.Header["x-a"]) is found, as the SDK finds it.
 func CanonicalHeaders(h http.Header, signedHeaders []string) string {
+	byName := make(map[string][]string, len(h))
+	for k, vs := range h {
+		lower := strings.ToLower(k)
+		byName[lower] = append(byName[lower], vs...)
+	}
 	var b strings.Builder
 	for _, name := range signedHeaders {
-		values := append([]string(nil), h.Values(name)...)
+		values := append([]string(nil), byName[strings.ToLower(name)]...)
 		sort.Strings(values)
 		for _, v := range values {
 			b.WriteString(name)
@@ -230,16 +258,20 @@ func Verify(req *http.Request, body []byte, secretKey func(accessKey string) (st
 	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
 		return fmt.Errorf("%s is more than %s away from the server's clock", HeaderDate, maxSkew)
 	}
-	dateSigned := false
+	dateSigned, bodyHash := false, PayloadHash(body)
 	for _, h := range auth.SignedHeaders {
-		if h == strings.ToLower(HeaderDate) {
+		switch h {
+		case strings.ToLower(HeaderDate):
 			dateSigned = true
+		case strings.ToLower(HeaderContentSha256):
+			// Only a signed X-Sdk-Content-Sha256 may stand in for the body's hash.
+			bodyHash = payloadHash(req.Header, body)
 		}
 	}
 	if !dateSigned {
 		return fmt.Errorf("%s is not a signed header", HeaderDate)
 	}
-	want := Signature(CanonicalRequest(req, auth.SignedHeaders, PayloadHash(body)), date, sk)
+	want := Signature(CanonicalRequest(req, auth.SignedHeaders, bodyHash), date, sk)
 	if !hmac.Equal([]byte(want), []byte(auth.Signature)) {
 		return errors.New("signature does not match")
 	}
