@@ -201,6 +201,9 @@ func (p *swrProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewRetentionExecutionTasksDataSource,
+		NewRetentionPoliciesDataSource,
+		NewRetentionExecutionsDataSource,
+		NewRetentionExecutionSubTasksDataSource,
 	}
 }
 

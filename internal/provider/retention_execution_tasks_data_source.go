@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -24,9 +23,6 @@ var (
 	_ datasource.DataSource              = &retentionExecutionTasksDataSource{}
 	_ datasource.DataSourceWithConfigure = &retentionExecutionTasksDataSource{}
 )
-
-// defaultReadTimeout bounds a read when the configuration sets no timeouts.read.
-const defaultReadTimeout = 5 * time.Minute
 
 // NewRetentionExecutionTasksDataSource is the constructor of swr_retention_execution_tasks.
 func NewRetentionExecutionTasksDataSource() datasource.DataSource {
@@ -55,11 +51,7 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 			"namespace_name": pathSegmentAttribute("Name of the namespace the retention policy belongs to."),
 			"policy_id":      positiveIDAttribute("ID of the retention policy."),
 			"execution_id":   positiveIDAttribute("ID of the policy execution (one run of the policy)."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list tasks in this status, one of " + quotedList(client.TaskStatuses) + " (case-sensitive).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(client.TaskStatuses...)},
-			},
+			"status":         statusFilterAttribute("tasks", client.TaskStatuses),
 			"total": schema.Int64Attribute{
 				MarkdownDescription: "Number of tasks matching the arguments, as the API reports it; always the length of `tasks`.",
 				Computed:            true,
@@ -91,53 +83,25 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 }
 
 func (d *retentionExecutionTasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configureDataSource(req, resp)
 }
 
 func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model retentionExecutionTasksModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
+	ctx, read := beginRead(ctx, d.data, req.Config, &model, &model.Timeouts, &resp.Diagnostics)
+	if read == nil {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The swr provider was not configured before the data source was read. This is a bug in the provider; please report it.")
-		return
-	}
-	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
-	ctx = withAPILogging(ctx, d.data.secrets)
+	defer read.end()
 
 	in := client.ListTasksInput{
-		ExecutionRef: client.ExecutionRef{
-			InstanceID:    model.InstanceID.ValueString(),
-			NamespaceName: model.NamespaceName.ValueString(),
-			PolicyID:      model.PolicyID.ValueInt64(),
-			ExecutionID:   model.ExecutionID.ValueInt64(),
-		},
-		Status: model.Status.ValueString(),
+		ExecutionRef: executionRef(model.InstanceID, model.NamespaceName, model.PolicyID, model.ExecutionID),
+		Status:       model.Status.ValueString(),
 	}
-	tasks, err := d.data.client.ListRetentionExecutionTasks(ctx, in)
+	tasks, err := read.client.ListRetentionExecutionTasks(ctx, in)
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(ctx, err, d.data.client.AuthMethod(),
-			"retention execution tasks",
-			fmt.Sprintf("instance_id %q, namespace_name %q, policy_id %d and execution_id %d", in.InstanceID, in.NamespaceName, in.PolicyID, in.ExecutionID),
-			fmt.Sprintf("Raise the read timeout (now %s) with a timeouts block, e.g. timeouts { read = \"10m\" }, or check that the endpoint answers.", readTimeout),
-		))
+		resp.Diagnostics.Append(read.failed(ctx, err, "retention execution tasks",
+			fmt.Sprintf("instance_id %q, namespace_name %q, policy_id %d and execution_id %d", in.InstanceID, in.NamespaceName, in.PolicyID, in.ExecutionID)))
 		return
 	}
 
@@ -171,21 +135,13 @@ var taskAttrTypes = map[string]attr.Type{
 	"retained":        types.Int64Type,
 }
 
-// taskListValue builds the tasks list directly from attr values: going through
-// tfsdk-tagged structs would reflect over every field of every task.
+// taskListValue builds the tasks list (see objectList).
 func taskListValue(tasks []client.Task) (types.List, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	objType := types.ObjectType{AttrTypes: taskAttrTypes}
-	elems := make([]attr.Value, len(tasks))
-	for i, t := range tasks {
-		start, d := timeValue(t.StartTime, t.ID, "start_time")
+	return objectList(taskAttrTypes, tasks, func(t client.Task) (map[string]attr.Value, diag.Diagnostics) {
+		start, diags := timeValue(t.StartTime, "Task", t.ID, "start_time")
+		end, d := timeValue(t.EndTime, "Task", t.ID, "end_time")
 		diags.Append(d...)
-		end, d := timeValue(t.EndTime, t.ID, "end_time")
-		diags.Append(d...)
-		if diags.HasError() {
-			return types.ListNull(objType), diags
-		}
-		obj, d := types.ObjectValue(taskAttrTypes, map[string]attr.Value{
+		return map[string]attr.Value{
 			"id":              types.Int64Value(t.ID),
 			"execution_id":    types.Int64Value(t.ExecutionID),
 			"repository":      types.StringValue(t.Repository),
@@ -197,32 +153,8 @@ func taskListValue(tasks []client.Task) (types.List, diag.Diagnostics) {
 			"end_time":        end,
 			"total":           types.Int64Value(t.Total),
 			"retained":        types.Int64Value(t.Retained),
-		})
-		diags.Append(d...)
-		if diags.HasError() {
-			return types.ListNull(objType), diags
-		}
-		elems[i] = obj
-	}
-	list, d := types.ListValue(objType, elems)
-	diags.Append(d...)
-	return list, diags
-}
-
-// timeValue maps an API time to an RFC 3339 value; an empty time is null.
-func timeValue(s string, taskID int64, field string) (timetypes.RFC3339, diag.Diagnostics) {
-	if s == "" {
-		return timetypes.NewRFC3339Null(), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Invalid time in the SWR API response",
-			fmt.Sprintf("Task %d has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the task id.", taskID, field, s))
-		return timetypes.NewRFC3339Null(), diags
-	}
-	_ = t
-	return timetypes.NewRFC3339ValueMust(s), nil
+		}, diags
+	})
 }
 
 // pathSegmentRegexp accepts a value that can only ever be one path segment.

@@ -1,0 +1,149 @@
+# The full retention audit, from a policy's name to the tags its last run deleted:
+#
+#   policy (by name) -> its newest finished real execution -> that execution's tasks
+#   -> the sub-tasks (artifacts acted on) of every failed task
+#
+# A check block warns when any task failed; the outputs say which repositories lost
+# versions, how many tasks ended in each status, and what the failed tasks did.
+# scripts/audit-demo.sh runs it against the bundled fake API and its sample data.
+
+variable "endpoint" {
+  description = "Base URL of the SWR API (the demo passes the bundled fake's loopback URL)."
+  type        = string
+}
+
+variable "auth_token" {
+  description = "IAM token accepted by the endpoint."
+  type        = string
+  sensitive   = true
+}
+
+variable "instance_id" {
+  description = "ID of the SWR Enterprise instance."
+  type        = string
+  default     = "ins-demo"
+}
+
+variable "policy_name" {
+  description = "Exact name of the retention policy to audit."
+  type        = string
+  default     = "platform-keep-latest-10"
+}
+
+provider "swr" {
+  region       = "cn-north-4"
+  endpoint     = var.endpoint
+  iam_endpoint = var.endpoint
+  auth_token   = var.auth_token
+}
+
+data "swr_retention_policies" "audited" {
+  instance_id = var.instance_id
+  name        = var.policy_name
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.policies) == 1
+      error_message = "Expected one retention policy named \"${var.policy_name}\" in ${var.instance_id}, found ${length(self.policies)}; add namespace_name to choose."
+    }
+  }
+}
+
+locals {
+  policy = data.swr_retention_policies.audited.policies[0]
+}
+
+# Real runs only: a dry run removes nothing.
+data "swr_retention_executions" "runs" {
+  instance_id    = var.instance_id
+  namespace_name = local.policy.namespace_name
+  policy_id      = local.policy.id
+  dry_run        = false
+
+  lifecycle {
+    postcondition {
+      condition     = anytrue([for e in self.executions : e.status != "InProgress"])
+      error_message = "Policy ${local.policy.name} has no finished real execution to audit yet."
+    }
+  }
+}
+
+locals {
+  # `latest` is the newest real run. While it is still running its tasks are not
+  # all listed yet, so the audit reads the newest run that has finished.
+  execution = [for e in data.swr_retention_executions.runs.executions : e if e.status != "InProgress"][0]
+}
+
+data "swr_retention_execution_tasks" "audited" {
+  instance_id    = var.instance_id
+  namespace_name = local.policy.namespace_name
+  policy_id      = local.policy.id
+  execution_id   = local.execution.id
+}
+
+locals {
+  tasks        = data.swr_retention_execution_tasks.audited.tasks
+  failed_tasks = [for t in local.tasks : t if t.status == "Failed"]
+  # Versions removed per repository (a repository may have several tasks).
+  removed = { for t in local.tasks : t.repository => t.total - t.retained... if t.retained < t.total }
+}
+
+# What each failed task did, artifact by artifact.
+data "swr_retention_execution_sub_tasks" "failed" {
+  count = length(local.failed_tasks)
+
+  instance_id    = var.instance_id
+  namespace_name = local.policy.namespace_name
+  policy_id      = local.policy.id
+  execution_id   = local.execution.id
+  task_id        = local.failed_tasks[count.index].id
+}
+
+check "no_failed_tasks" {
+  assert {
+    condition     = length(local.failed_tasks) == 0
+    error_message = "${length(local.failed_tasks)} of ${length(local.tasks)} tasks of execution ${local.execution.id} of policy ${local.policy.name} failed, in: ${join(", ", distinct(local.failed_tasks[*].repository))}."
+  }
+}
+
+output "policy" {
+  description = "The audited policy."
+  value = {
+    id             = local.policy.id
+    name           = local.policy.name
+    namespace_name = local.policy.namespace_name
+    enabled        = local.policy.enabled
+  }
+}
+
+output "newest_execution" {
+  description = "The newest real execution (id and status), finished or not."
+  value       = data.swr_retention_executions.runs.latest == null ? "none" : "${data.swr_retention_executions.runs.latest.id} ${data.swr_retention_executions.runs.latest.status}"
+}
+
+output "audited_execution" {
+  description = "The execution audited: the newest finished real one (id and status)."
+  value       = "${local.execution.id} ${local.execution.status}"
+}
+
+output "tasks_per_status" {
+  description = "Tasks of the audited execution per status."
+  value       = { for s in distinct(local.tasks[*].status) : s => length([for t in local.tasks : t if t.status == s]) }
+}
+
+output "versions_removed_per_repository" {
+  description = "Repositories where versions were removed (retained < total), with how many."
+  value       = { for repo, n in local.removed : repo => sum(n) }
+}
+
+output "failed_tasks" {
+  description = "The failed tasks: id and repository."
+  value       = [for t in local.failed_tasks : "${t.id} ${t.repository}"]
+}
+
+output "failed_task_sub_tasks" {
+  description = "Per failed task id, the artifacts it acted on: repository:tag, action, status (and why, when the API says)."
+  value = { for s in data.swr_retention_execution_sub_tasks.failed : tostring(s.task_id) => [
+    for st in s.sub_tasks : "${st.repository}:${st.tag} ${st.action} ${st.status}${st.status_text != "" ? " (${st.status_text})" : ""}"
+  ] }
+}

@@ -1,0 +1,16 @@
+# The artifacts task 1881 of execution 113 acted on, and which deletions failed.
+data "swr_retention_execution_sub_tasks" "task" {
+  instance_id    = "ins-demo"
+  namespace_name = "platform"
+  policy_id      = 7
+  execution_id   = 113
+  task_id        = 1881
+}
+
+output "deleted_tags" {
+  value = [for s in data.swr_retention_execution_sub_tasks.task.sub_tasks : "${s.repository}:${s.tag}" if s.action == "DEL" && s.status == "Succeed"]
+}
+
+output "failed_deletions" {
+  value = { for s in data.swr_retention_execution_sub_tasks.task.sub_tasks : "${s.repository}:${s.tag}" => s.status_text if s.status == "Failed" }
+}

@@ -1,0 +1,75 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// SubTaskStatuses are the status values of sub-tasks: the SDK documents the same
+// six as for tasks.
+var SubTaskStatuses = TaskStatuses
+
+// SubTask is one artifact a task acted on (deleted, for action "DEL").
+type SubTask struct {
+	ID int64 `json:"id"`
+	// JobID is typed int32 by the SDK, but the tasks' job_id is a hex string: both
+	// are accepted and kept as text.
+	JobID      NumberOrString `json:"job_id"`
+	Namespace  string         `json:"namespace"`
+	Repository string         `json:"repository"`
+	Tag        string         `json:"tag"`
+	Digest     string         `json:"digest"`
+	Action     string         `json:"action"`
+	Status     string         `json:"status"`
+	StatusText string         `json:"status_text"`
+	OpTime     string         `json:"op_time"`
+}
+
+// NumberOrString is a JSON number or string kept as text: 42 and "42" both give
+// "42", null gives "". Anything else is an error.
+type NumberOrString string
+
+func (s *NumberOrString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		*s = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = NumberOrString(v)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("expected a number or a string, got %s", excerpt(b, 40))
+	}
+	*s = NumberOrString(n.String())
+	return nil
+}
+
+// ListSubTasksInput selects the sub-tasks of one task, optionally by Status.
+type ListSubTasksInput struct {
+	ExecutionRef
+	TaskID int64
+	Status string
+}
+
+// ListRetentionExecutionSubTasks reads every sub-task of a task, in the API's order.
+func (c *Client) ListRetentionExecutionSubTasks(ctx context.Context, in ListSubTasksInput) ([]SubTask, error) {
+	filter := url.Values{}
+	if in.Status != "" {
+		filter.Set("status", in.Status)
+	}
+	policy := PolicyRef{InstanceID: in.InstanceID, NamespaceName: in.NamespaceName, PolicyID: in.PolicyID}
+	return listUnderInstance(ctx, c, "retention execution sub-tasks", "sub_tasks", filter,
+		func(s SubTask) int64 { return s.ID },
+		policy.path("executions", strconv.FormatInt(in.ExecutionID, 10), "tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
+}

@@ -1,0 +1,267 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// Test helpers shared by the tests of the policies, executions and sub-tasks data
+// sources, and the chain tests below.
+
+// dataHCL is a data block of type swr_<kind> named name, one argument a line.
+func dataHCL(kind, name string, args ...string) string {
+	return fmt.Sprintf("data \"swr_%s\" %q {\n  %s\n}\n", kind, name, strings.Join(args, "\n  "))
+}
+
+// timeCheck is the state value of an API time: null when empty.
+func timeCheck(s string) knownvalue.Check {
+	if s == "" {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(s)
+}
+
+// listOf checks a list element by element, each with check.
+func listOf[T any](items []T, check func(T) knownvalue.Check) knownvalue.Check {
+	elems := make([]knownvalue.Check, len(items))
+	for i, item := range items {
+		elems[i] = check(item)
+	}
+	return knownvalue.ListExact(elems)
+}
+
+// noQueryParams fails when a request to a path ending in pathSuffix carried any
+// of params.
+func noQueryParams(fake *fakeapi.Server, pathSuffix string, params ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, r := range fake.Requests() {
+			for _, p := range params {
+				if strings.HasSuffix(r.Path, pathSuffix) && r.Query.Has(p) {
+					return fmt.Errorf("request %s?%s carries %s", r.Path, r.RawQuery, p)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// One configuration walks the whole path: a policy found by name and namespace,
+// its latest real execution, that execution's failed tasks and the sub-tasks of
+// the first failed task. Every hop takes its ids from the one before.
+func TestDataSource_ChainPolicyToSubTasks(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	const instance = "ins-chain"
+	fake.SetPolicies(instance, []fakeapi.Policy{
+		{ID: 20, Name: "nightly-old", Enabled: true, NamespaceName: "apps", Algorithm: "or"},
+		{ID: 21, Name: "nightly", Enabled: true, NamespaceName: "apps", Algorithm: "or"},
+		{ID: 22, Name: "nightly", Enabled: true, NamespaceName: "other", Algorithm: "or"},
+	})
+	fake.SetExecutions(instance, "apps", 21, []fakeapi.Execution{
+		{ID: 306, DryRun: true, Status: "Succeed", Trigger: "manual", StartTime: "2024-03-03T02:00:00Z", EndTime: "2024-03-03T02:05:00Z"},
+		{ID: 305, Status: "Failed", Trigger: "scheduled", StartTime: "2024-03-02T02:00:00Z", EndTime: "2024-03-02T02:09:00Z"},
+		{ID: 304, Status: "Succeed", Trigger: "scheduled", StartTime: "2024-03-01T02:00:00Z", EndTime: "2024-03-01T02:07:00Z"},
+	})
+	key := fakeapi.ExecutionKey{InstanceID: instance, Namespace: "apps", PolicyID: 21, ExecutionID: 305}
+	tasks := fakeapi.GenerateTasks(305, 180, 11)
+	fake.SetTasks(key, tasks)
+	failed := filterTasks(tasks, "Failed")
+	if len(failed) < 2 {
+		t.Fatalf("the seed gives %d failed tasks; the test needs several", len(failed))
+	}
+	subs := []fakeapi.SubTask{
+		{ID: 70001, JobID: failed[0].ID, Namespace: "apps", Repository: failed[0].Repository, Tag: "v2.0.1", Digest: "sha256:" + strings.Repeat("ab", 32),
+			Action: "DEL", Status: "Failed", StatusText: "the registry answered 500", OpTime: "2024-03-02T02:01:00Z"},
+		{ID: 70002, JobID: failed[0].ID, Namespace: "apps", Repository: failed[0].Repository, Tag: "v2.0.0", Digest: "sha256:" + strings.Repeat("cd", 32),
+			Action: "DEL", Status: "Succeed", OpTime: "2024-03-02T02:01:02Z"},
+	}
+	fake.SetSubTasks(key, failed[0].ID, subs)
+	fake.SetSubTasks(key, failed[1].ID, subs[1:]) // another task's: must not be read
+
+	cfg := providerBlock(url, authToken) +
+		dataHCL("retention_policies", "p", `instance_id = "ins-chain"`, `namespace_name = "apps"`, `name = "nightly"`) +
+		`locals { policy = one(data.swr_retention_policies.p.policies) }` + "\n" +
+		dataHCL("retention_executions", "e", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+			`policy_id = local.policy.id`, `dry_run = false`) +
+		dataHCL("retention_execution_tasks", "t", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+			`policy_id = local.policy.id`, `execution_id = data.swr_retention_executions.e.latest.id`, `status = "Failed"`) +
+		dataHCL("retention_execution_sub_tasks", "s", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+			`policy_id = local.policy.id`, `execution_id = data.swr_retention_executions.e.latest.id`,
+			`task_id = data.swr_retention_execution_tasks.t.tasks[0].id`) + `
+output "deleted_tags" {
+  value = [for s in data.swr_retention_execution_sub_tasks.s.sub_tasks : "${s.repository}:${s.tag} ${s.status}"]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.swr_retention_policies.p", tfjsonpath.New("policies").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(21)),
+				statecheck.ExpectKnownValue("data.swr_retention_executions.e", tfjsonpath.New("latest").AtMapKey("id"), knownvalue.Int64Exact(305)),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("id"), knownvalue.StringExact("ins-chain/apps/21/305/Failed")),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("tasks"), expectedTasks(failed)),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_sub_tasks.s", tfjsonpath.New("id"),
+					knownvalue.StringExact(fmt.Sprintf("ins-chain/apps/21/305/%d", failed[0].ID))),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_sub_tasks.s", tfjsonpath.New("sub_tasks"), expectedSubTasks(subs)),
+				statecheck.ExpectKnownOutputValue("deleted_tags", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(failed[0].Repository + ":v2.0.1 Failed"),
+					knownvalue.StringExact(failed[0].Repository + ":v2.0.0 Succeed"),
+				})),
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range fake.Requests() {
+					if strings.HasSuffix(r.Path, "/subtasks") && !strings.Contains(r.Path, fmt.Sprintf("/tasks/%d/", failed[0].ID)) {
+						return fmt.Errorf("read the sub-tasks of another task: %s", r.Path)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// examples/audit/main.tf, as shipped, against the sample data: the audited
+// execution is the newest finished real run (113, since 114 is still running),
+// its failed tasks trip the check block (a warning, not an error), and every
+// output is what the sample holds.
+func TestDataSource_AuditExample(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	fake.SeedSample()
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "audit", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample := func(path string, v any) {
+		t.Helper()
+		fetchAll(t, url+"/v2/"+fakeapi.DefaultProjectID+"/instances/"+fakeapi.SampleInstance+path, v)
+	}
+	policyPath := fmt.Sprintf("/namespaces/%s/retention/policies/%d", fakeapi.SampleNamespace, fakeapi.SamplePolicyID)
+	var tasks []fakeapi.Task
+	sample(fmt.Sprintf("%s/executions/%d/tasks", policyPath, fakeapi.SampleExecutionID), &tasks)
+
+	perStatus := map[string]int{}
+	removed := map[string]int64{}
+	var failedLines []knownvalue.Check
+	failedSubTasks := map[string]knownvalue.Check{}
+	for _, tk := range tasks {
+		perStatus[tk.Status]++
+		if tk.Retained < tk.Total {
+			removed[tk.Repository] += tk.Total - tk.Retained
+		}
+		if tk.Status != "Failed" {
+			continue
+		}
+		failedLines = append(failedLines, knownvalue.StringExact(fmt.Sprintf("%d %s", tk.ID, tk.Repository)))
+		var subs []fakeapi.SubTask
+		sample(fmt.Sprintf("%s/executions/%d/tasks/%d/subtasks", policyPath, fakeapi.SampleExecutionID, tk.ID), &subs)
+		lines := make([]knownvalue.Check, len(subs))
+		for i, s := range subs {
+			line := fmt.Sprintf("%s:%s %s %s", s.Repository, s.Tag, s.Action, s.Status)
+			if s.StatusText != "" {
+				line += " (" + s.StatusText + ")"
+			}
+			lines[i] = knownvalue.StringExact(line)
+		}
+		failedSubTasks[fmt.Sprint(tk.ID)] = knownvalue.ListExact(lines)
+	}
+	if len(failedLines) == 0 {
+		t.Fatal("the sample's execution 113 has no failed task")
+	}
+	statusChecks := map[string]knownvalue.Check{}
+	for s, n := range perStatus {
+		statusChecks[s] = knownvalue.Int64Exact(int64(n))
+	}
+	removedChecks := map[string]knownvalue.Check{}
+	repos := make([]string, 0, len(removed))
+	for r, n := range removed {
+		removedChecks[r] = knownvalue.Int64Exact(n)
+		repos = append(repos, r)
+	}
+	sort.Strings(repos)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: string(src),
+			ConfigVariables: config.Variables{
+				"endpoint":   config.StringVariable(url),
+				"auth_token": config.StringVariable(testToken),
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("policy", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id": knownvalue.Int64Exact(7), "name": knownvalue.StringExact("platform-keep-latest-10"),
+					"namespace_name": knownvalue.StringExact("platform"), "enabled": knownvalue.Bool(true),
+				})),
+				statecheck.ExpectKnownOutputValue("newest_execution", knownvalue.StringExact("114 InProgress")),
+				statecheck.ExpectKnownOutputValue("audited_execution", knownvalue.StringExact("113 Failed")),
+				statecheck.ExpectKnownOutputValue("tasks_per_status", knownvalue.MapExact(statusChecks)),
+				statecheck.ExpectKnownOutputValue("versions_removed_per_repository", knownvalue.MapExact(removedChecks)),
+				statecheck.ExpectKnownOutputValue("failed_tasks", knownvalue.ListExact(failedLines)),
+				statecheck.ExpectKnownOutputValue("failed_task_sub_tasks", knownvalue.MapExact(failedSubTasks)),
+			},
+		}},
+	})
+	// Sub-tasks are read for the failed tasks only. (Not in a TestStep Check: the
+	// legacy state those take cannot hold for_each instances.)
+	for _, r := range fake.Requests() {
+		parts := strings.Split(r.Path, "/")
+		if strings.HasSuffix(r.Path, "/subtasks") && failedSubTasks[parts[len(parts)-2]] == nil {
+			t.Errorf("read the sub-tasks of a task that did not fail: %s", r.Path)
+		}
+	}
+}
+
+// fetchAll reads every page of a list of the fake into v (a pointer to a slice),
+// straight over HTTP: the expectations do not go through the code under test.
+func fetchAll(t *testing.T, url string, v any) {
+	t.Helper()
+	var all []json.RawMessage
+	for offset := 0; ; offset += 100 {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s?limit=100&offset=%d", url, offset), nil)
+		req.Header.Set("X-Auth-Token", testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page map[string]json.RawMessage
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+		}
+		var total int
+		var items []json.RawMessage
+		for k, raw := range page {
+			if k == "total" {
+				_ = json.Unmarshal(raw, &total)
+			} else {
+				_ = json.Unmarshal(raw, &items)
+			}
+		}
+		all = append(all, items...)
+		if len(all) >= total || len(items) == 0 {
+			break
+		}
+	}
+	joined, _ := json.Marshal(all)
+	if err := json.Unmarshal(joined, v); err != nil {
+		t.Fatal(err)
+	}
+}
