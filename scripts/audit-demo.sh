@@ -9,57 +9,8 @@
 # is still running; the audit takes the newest finished one, 113, whose failed tasks
 # make the check block fail: a warning, and the apply still completes.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CLI="$ROOT/.tools/bin/${DEMO_CLI:-tofu}"
-WORK="$(mktemp -d)"
-FAKE_PID=""
-cleanup() {
-  [[ -n "$FAKE_PID" ]] && kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-[[ -x "$CLI" ]] || { echo "no CLI at $CLI; run 'make tools' first" >&2; exit 1; }
-
-echo "==> building the provider and the fake API"
-(cd "$ROOT" && nice -n 10 go build -o "$WORK/bin/terraform-provider-swr" . && nice -n 10 go build -o "$WORK/swr-fake" ./cmd/swr-fake)
-
-TOKEN="demo-token-$RANDOM$RANDOM"
-"$WORK/swr-fake" -listen 127.0.0.1:0 -seed sample -token "$TOKEN" -url-file "$WORK/url" >"$WORK/fake.log" 2>&1 &
-FAKE_PID=$!
-for _ in $(seq 1 100); do [[ -s "$WORK/url" ]] && break; sleep 0.1; done
-[[ -s "$WORK/url" ]] || { echo "the fake API did not start:"; cat "$WORK/fake.log"; exit 1; }
-URL="$(cat "$WORK/url")"
-echo "==> fake SWR API listening on $URL (sample data: instance ins-demo, namespace platform, policy 7)"
-
-# dev_overrides points both registries' addresses at the binary just built.
-cat >"$WORK/cli.tfrc" <<HCL
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/swr-iac/swr" = "$WORK/bin"
-    "registry.opentofu.org/swr-iac/swr" = "$WORK/bin"
-  }
-  direct {}
-}
-HCL
-mkdir -p "$WORK/config"
-cp "$ROOT/examples/audit/main.tf" "$WORK/config/"
-cat >"$WORK/config/versions.tf" <<'HCL'
-terraform {
-  required_providers {
-    swr = { source = "swr-iac/swr" }
-  }
-}
-HCL
-
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export TF_VAR_endpoint="$URL" TF_VAR_auth_token="$TOKEN"
-echo "==> $("$CLI" version | head -1): apply of examples/audit (data sources only; state stays in a temp dir)"
-cd "$WORK/config"
-if ! "$CLI" apply -auto-approve -input=false -no-color >"$WORK/apply.log" 2>&1; then
-  cat "$WORK/apply.log"; exit 1
-fi
-grep -E "^Apply complete|^No changes" "$WORK/apply.log" || true
+source "$(dirname "$0")/lib/run-example.sh"
+run_example audit
 
 echo "==> check block (expected to fail on the sample: execution 113 has failed tasks):"
 if grep -q "Check block assertion failed" "$WORK/apply.log"; then

@@ -11,12 +11,16 @@ mkdir -p "$BIN_DIR"
 export TF_CLI_CONFIG_FILE="$BIN_DIR/.empty.tfrc"
 touch "$TF_CLI_CONFIG_FILE"
 
-if [[ ! -x "$BIN_DIR/terraform" ]] || ! "$BIN_DIR/terraform" version 2>/dev/null | grep -q "v$TERRAFORM_VERSION"; then
+# Capture the version first: `version | grep -q` under pipefail fails when grep
+# closes the pipe early, which would rebuild a CLI that is already there.
+have() { [[ -x "$BIN_DIR/$1" ]] && [[ "$("$BIN_DIR/$1" version 2>/dev/null || true)" == *"v$2"* ]]; }
+
+if ! have terraform "$TERRAFORM_VERSION"; then
   echo "building terraform v$TERRAFORM_VERSION into $BIN_DIR (takes a few minutes, done once)"
   GOFLAGS=-buildvcs=false GOBIN="$BIN_DIR" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 fi
 
-if [[ ! -x "$BIN_DIR/tofu" ]] || ! "$BIN_DIR/tofu" version 2>/dev/null | grep -q "v$OPENTOFU_VERSION"; then
+if ! have tofu "$OPENTOFU_VERSION"; then
   echo "building tofu v$OPENTOFU_VERSION into $BIN_DIR (takes a few minutes, done once)"
   # OpenTofu's go.mod has a replace directive, so `go install pkg@version` refuses it:
   # build it inside a writable copy of the downloaded module instead.

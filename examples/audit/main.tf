@@ -127,8 +127,13 @@ output "audited_execution" {
 }
 
 output "tasks_per_status" {
-  description = "Tasks of the audited execution per status."
-  value       = { for s in distinct(local.tasks[*].status) : s => length([for t in local.tasks : t if t.status == s]) }
+  description = "Tasks of the audited execution per status (every status a key, 0 when none)."
+  value       = data.swr_retention_execution_tasks.audited.tasks_per_status
+}
+
+output "versions_removed" {
+  description = "Artifact versions the audited execution removed, over all repositories."
+  value       = data.swr_retention_execution_tasks.audited.versions_removed
 }
 
 output "versions_removed_per_repository" {

@@ -37,16 +37,16 @@ output "tasks_read" {
 
 output "tasks_per_status" {
   description = "Tasks per status."
-  value       = { for s in distinct(local.tasks[*].status) : s => length([for t in local.tasks : t if t.status == s]) }
+  value       = data.swr_retention_execution_tasks.latest.tasks_per_status
 }
 
 output "versions_removed" {
   description = "Artifact versions the execution removed (total - retained, over all tasks)."
-  value       = sum(concat([0], [for t in local.tasks : t.total - t.retained]))
+  value       = data.swr_retention_execution_tasks.latest.versions_removed
 }
 
 output "tasks" {
   description = "Every task: id, repository, status, versions retained of total, end time."
   value = [for t in local.tasks : format("%-6d %-22s %-10s %3d/%-3d %s",
-    t.id, t.repository, t.status, t.retained, t.total, coalesce(t.end_time, "(running)"))]
+  t.id, t.repository, t.status, t.retained, t.total, coalesce(t.end_time, "(running)"))]
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -185,12 +186,17 @@ func TestDataSource_AuditExample(t *testing.T) {
 		t.Fatal("the sample's execution 113 has no failed task")
 	}
 	statusChecks := map[string]knownvalue.Check{}
+	for _, s := range client.TaskStatuses {
+		statusChecks[s] = knownvalue.Int64Exact(0)
+	}
 	for s, n := range perStatus {
 		statusChecks[s] = knownvalue.Int64Exact(int64(n))
 	}
 	removedChecks := map[string]knownvalue.Check{}
 	repos := make([]string, 0, len(removed))
+	var removedSum int64
 	for r, n := range removed {
+		removedSum += n
 		removedChecks[r] = knownvalue.Int64Exact(n)
 		repos = append(repos, r)
 	}
@@ -212,6 +218,7 @@ func TestDataSource_AuditExample(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("newest_execution", knownvalue.StringExact("114 InProgress")),
 				statecheck.ExpectKnownOutputValue("audited_execution", knownvalue.StringExact("113 Failed")),
 				statecheck.ExpectKnownOutputValue("tasks_per_status", knownvalue.MapExact(statusChecks)),
+				statecheck.ExpectKnownOutputValue("versions_removed", knownvalue.Int64Exact(removedSum)),
 				statecheck.ExpectKnownOutputValue("versions_removed_per_repository", knownvalue.MapExact(removedChecks)),
 				statecheck.ExpectKnownOutputValue("failed_tasks", knownvalue.ListExact(failedLines)),
 				statecheck.ExpectKnownOutputValue("failed_task_sub_tasks", knownvalue.MapExact(failedSubTasks)),

@@ -56,6 +56,24 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 				MarkdownDescription: "Number of tasks matching the arguments, as the API reports it; always the length of `tasks`.",
 				Computed:            true,
 			},
+			"tasks_per_status": schema.MapAttribute{
+				MarkdownDescription: "Number of tasks in each status. Every documented status is a key (" + quotedList(client.TaskStatuses) +
+					"), 0 when no task has it, so `tasks_per_status[\"Failed\"] > 0` needs no lookup default.",
+				ElementType: types.Int64Type,
+				Computed:    true,
+			},
+			"versions_total": schema.Int64Attribute{
+				MarkdownDescription: "Sum of `total` over the tasks: artifact versions the execution considered.",
+				Computed:            true,
+			},
+			"versions_retained": schema.Int64Attribute{
+				MarkdownDescription: "Sum of `retained` over the tasks: artifact versions the execution kept.",
+				Computed:            true,
+			},
+			"versions_removed": schema.Int64Attribute{
+				MarkdownDescription: "`versions_total - versions_retained`: artifact versions the execution removed (or, for a dry run, would remove).",
+				Computed:            true,
+			},
 			"tasks": schema.ListNestedAttribute{
 				MarkdownDescription: "The tasks, in the API's order. An execution without tasks gives an empty list.",
 				Computed:            true,
@@ -117,7 +135,34 @@ func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req dataso
 	model.ID = types.StringValue(id)
 	model.Total = types.Int64Value(int64(len(tasks)))
 	model.Tasks = list
+	summary := summarizeTasks(tasks)
+	perStatus, diags := types.MapValueFrom(ctx, types.Int64Type, summary.perStatus)
+	resp.Diagnostics.Append(diags...)
+	model.TasksPerStatus = perStatus
+	model.VersionsTotal = types.Int64Value(summary.versionsTotal)
+	model.VersionsRetained = types.Int64Value(summary.versionsRetained)
+	model.VersionsRemoved = types.Int64Value(summary.versionsTotal - summary.versionsRetained)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// taskSummary holds the counts an audit needs without HCL gymnastics.
+type taskSummary struct {
+	perStatus                       map[string]int64
+	versionsTotal, versionsRetained int64
+}
+
+func summarizeTasks(tasks []client.Task) taskSummary {
+	s := taskSummary{perStatus: make(map[string]int64, len(client.TaskStatuses))}
+	for _, status := range client.TaskStatuses {
+		s.perStatus[status] = 0
+	}
+	for _, t := range tasks {
+		// A status outside the documented six still counts, under its own key.
+		s.perStatus[t.Status]++
+		s.versionsTotal += t.Total
+		s.versionsRetained += t.Retained
+	}
+	return s
 }
 
 // taskAttrTypes is the object type of one element of tasks.
@@ -194,13 +239,17 @@ func quotedList(values []string) string {
 }
 
 type retentionExecutionTasksModel struct {
-	ID            types.String   `tfsdk:"id"`
-	InstanceID    types.String   `tfsdk:"instance_id"`
-	NamespaceName types.String   `tfsdk:"namespace_name"`
-	PolicyID      types.Int64    `tfsdk:"policy_id"`
-	ExecutionID   types.Int64    `tfsdk:"execution_id"`
-	Status        types.String   `tfsdk:"status"`
-	Total         types.Int64    `tfsdk:"total"`
-	Tasks         types.List     `tfsdk:"tasks"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	NamespaceName    types.String   `tfsdk:"namespace_name"`
+	PolicyID         types.Int64    `tfsdk:"policy_id"`
+	ExecutionID      types.Int64    `tfsdk:"execution_id"`
+	Status           types.String   `tfsdk:"status"`
+	Total            types.Int64    `tfsdk:"total"`
+	Tasks            types.List     `tfsdk:"tasks"`
+	TasksPerStatus   types.Map      `tfsdk:"tasks_per_status"`
+	VersionsTotal    types.Int64    `tfsdk:"versions_total"`
+	VersionsRetained types.Int64    `tfsdk:"versions_retained"`
+	VersionsRemoved  types.Int64    `tfsdk:"versions_removed"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }

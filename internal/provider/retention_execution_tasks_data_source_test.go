@@ -109,6 +109,40 @@ func TestDataSource_AllPagesEveryAuthMethod(t *testing.T) {
 	}
 }
 
+// The summary counts match the tasks: every status a key, sums of total and retained.
+func TestDataSource_SummaryCounts(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 260, 11)
+	fake.SetTasks(testExecution, tasks)
+	perStatus := map[string]knownvalue.Check{}
+	counts := map[string]int64{"Initialized": 0, "Pending": 0, "InProgress": 0, "Succeed": 0, "Failed": 0, "Stopped": 0}
+	var sumTotal, sumRetained int64
+	for _, tk := range tasks {
+		counts[tk.Status]++
+		sumTotal += tk.Total
+		sumRetained += tk.Retained
+	}
+	for k, v := range counts {
+		perStatus[k] = knownvalue.Int64Exact(v)
+	}
+	if sumTotal == sumRetained {
+		t.Fatal("the seed removes nothing; the test needs removals")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tasksConfig(providerBlock(url, authToken), testExecution),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks_per_status"), knownvalue.MapExact(perStatus)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("versions_total"), knownvalue.Int64Exact(sumTotal)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("versions_retained"), knownvalue.Int64Exact(sumRetained)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("versions_removed"), knownvalue.Int64Exact(sumTotal-sumRetained)),
+			},
+		}},
+	})
+}
+
 // status narrows the listing on the API side; total counts the filtered set.
 func TestDataSource_StatusFilter(t *testing.T) {
 	clearProviderEnv(t)
