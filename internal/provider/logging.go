@@ -13,7 +13,7 @@ const logSubsystem = "swr_api"
 // withAPILogging returns ctx with the API log subsystem, masking every secret
 // value anywhere in its messages and fields.
 func withAPILogging(ctx context.Context, secrets []string) context.Context {
-	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER", logSubsystem))
 	if len(secrets) > 0 {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secrets...)

@@ -1,0 +1,11 @@
+# A very large execution over a slow link: allow the read more than the default 5 minutes.
+data "swr_retention_execution_tasks" "large" {
+  instance_id    = "ins-demo"
+  namespace_name = "platform"
+  policy_id      = 7
+  execution_id   = 113
+
+  timeouts {
+    read = "15m"
+  }
+}

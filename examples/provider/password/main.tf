@@ -1,0 +1,13 @@
+# IAM user: the provider asks IAM for a project-scoped token once per run and
+# asks again once if the API rejects it.
+variable "password" {
+  type      = string
+  sensitive = true
+}
+
+provider "swr" {
+  region      = "ap-southeast-1"
+  user_name   = "ci-reader"
+  password    = var.password
+  domain_name = "example-account"
+}

@@ -1,0 +1,11 @@
+# IAM token: sent as X-Auth-Token on every request. Tokens are valid for 24 hours.
+variable "swr_auth_token" {
+  type      = string
+  sensitive = true
+}
+
+provider "swr" {
+  region     = "cn-north-4"
+  project_id = "0123456789abcdef0123456789abcdef" # optional: looked up by region when absent
+  auth_token = var.swr_auth_token
+}
