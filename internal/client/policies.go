@@ -112,17 +112,6 @@ func (c *Client) ListRetentionPolicies(ctx context.Context, in ListPoliciesInput
 	}), nil
 }
 
-// listUnderInstance reads every page of the list at
-// /v2/{project_id}/instances/{segments...} through the one pager, listAll.
-func listUnderInstance[T any](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) int64, segments ...string) ([]T, error) {
-	projectID, err := c.ProjectID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u := endpointURL(c.endpoint, append([]string{"v2", projectID, "instances"}, segments...)...)
-	return listAll(ctx, what, c.concurrency, pageGetter[T](c, u, filter, itemsKey, projectID), id)
-}
-
 // keep returns the items for which ok is true, in order.
 func keep[T any](items []T, ok func(T) bool) []T {
 	out := make([]T, 0, len(items))

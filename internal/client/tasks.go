@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -42,43 +41,11 @@ type ListTasksInput struct {
 
 // ListRetentionExecutionTasks reads every task of an execution, in the API's order.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
-	projectID, err := c.ProjectID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u := endpointURL(c.endpoint, "v2", projectID, "instances", in.InstanceID, "namespaces", in.NamespaceName,
-		"retention", "policies", strconv.FormatInt(in.PolicyID, 10),
-		"executions", strconv.FormatInt(in.ExecutionID, 10), "tasks")
 	filter := url.Values{}
 	if in.Status != "" {
 		filter.Set("status", in.Status)
 	}
-	return listAll(ctx, "retention execution tasks", c.concurrency,
-		pageGetter[Task](c, u, filter, "tasks", projectID),
-		func(t Task) int64 { return t.ID })
-}
-
-// pageGetter returns the pageFunc of a list endpoint whose body is
-// {"total": n, "<itemsKey>": [...]}.
-func pageGetter[T any](c *Client, u *url.URL, filter url.Values, itemsKey, projectID string) pageFunc[T] {
-	return func(ctx context.Context, offset, limit int) (Page[T], error) {
-		pageURL := *u
-		q := url.Values{}
-		for k, v := range filter {
-			q[k] = v
-		}
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(limit))
-		pageURL.RawQuery = q.Encode()
-		header := http.Header{}
-		if c.method == AuthAKSK {
-			// As the official SDK does for project-scoped calls.
-			header.Set("X-Project-Id", projectID)
-		}
-		resp, err := c.call(ctx, http.MethodGet, &pageURL, nil, header)
-		if err != nil {
-			return Page[T]{}, err
-		}
-		return decodePage[T](http.MethodGet, &pageURL, resp, itemsKey)
-	}
+	return listUnderInstance(ctx, c, "retention execution tasks", "tasks", filter, func(t Task) int64 { return t.ID },
+		in.InstanceID, "namespaces", in.NamespaceName, "retention", "policies", strconv.FormatInt(in.PolicyID, 10),
+		"executions", strconv.FormatInt(in.ExecutionID, 10), "tasks")
 }

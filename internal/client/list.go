@@ -1,0 +1,48 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Every list call of the API has the same shape: a path under an instance, offset
+// and limit in the query, and a body {"total": n, "<items>": [...]}. These two
+// functions are the whole of what a list call needs besides its types.
+
+// listUnderInstance reads every page of the list at
+// /v2/{project_id}/instances/{segments...} through the one pager, listAll.
+func listUnderInstance[T any](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) int64, segments ...string) ([]T, error) {
+	projectID, err := c.ProjectID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := endpointURL(c.endpoint, append([]string{"v2", projectID, "instances"}, segments...)...)
+	return listAll(ctx, what, c.concurrency, pageGetter[T](c, u, filter, itemsKey, projectID), id)
+}
+
+// pageGetter returns the pageFunc of a list endpoint whose body is
+// {"total": n, "<itemsKey>": [...]}.
+func pageGetter[T any](c *Client, u *url.URL, filter url.Values, itemsKey, projectID string) pageFunc[T] {
+	return func(ctx context.Context, offset, limit int) (Page[T], error) {
+		pageURL := *u
+		q := url.Values{}
+		for k, v := range filter {
+			q[k] = v
+		}
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(limit))
+		pageURL.RawQuery = q.Encode()
+		header := http.Header{}
+		if c.method == AuthAKSK {
+			// As the official SDK does for project-scoped calls.
+			header.Set("X-Project-Id", projectID)
+		}
+		resp, err := c.call(ctx, http.MethodGet, &pageURL, nil, header)
+		if err != nil {
+			return Page[T]{}, err
+		}
+		return decodePage[T](http.MethodGet, &pageURL, resp, itemsKey)
+	}
+}
