@@ -5,11 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
+	rtdebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/provider"
 )
+
+// defaultMemoryLimit is the provider's soft memory limit (see main).
+const defaultMemoryLimit = 80 << 20
 
 // version and commit are set by the release build (goreleaser ldflags).
 var (
@@ -26,6 +31,12 @@ func main() {
 	if showVersion {
 		fmt.Printf("terraform-provider-swr %s (commit %s)\n", version, commit)
 		return
+	}
+
+	// A soft memory limit keeps the provider's peak near what a large listing really
+	// holds instead of twice that (GOGC's default headroom); GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		rtdebug.SetMemoryLimit(defaultMemoryLimit)
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{

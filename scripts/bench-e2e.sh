@@ -559,8 +559,8 @@ if go_results:
                   "in the same process (`BenchmarkListTasks`: `requests/op`, `conns/op` the TCP connections opened, "
                   "`x-floor` the time over the floor of the 10 ms rows; its B/op and allocs/op include the fake's own "
                   "work), the client alone on recorded pages (`BenchmarkListTasksReplay`), and the conversion of "
-                  "10,000 tasks into the framework's list value (`BenchmarkTaskListValue`) and on to a Terraform "
-                  "value (`BenchmarkTaskListValueToTerraform`), and a whole `ReadDataSource` call of the plugin "
+                  "10,000 tasks into the Terraform value that goes into state (`BenchmarkTaskTerraformValue`), "
+                  "and a whole `ReadDataSource` call of the plugin "
                   "protocol (`BenchmarkReadDataSource`: listing, conversion and the msgpack state, without gRPC; "
                   "`peak-heap-MB` is the largest live heap sampled during it).\n\n"
                   "```text\n" + "\n".join(go_results) + "\n```\n\n")

@@ -128,6 +128,9 @@ func New(cfg Config) (*Client, error) {
 	base := cfg.Transport
 	if base == nil {
 		transport := cleanhttp.DefaultPooledTransport()
+		// cleanhttp keeps GOMAXPROCS+1 idle connections per host; with more pages in
+		// flight than that, every listing would open (and TLS-handshake) new ones.
+		transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)
 		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // opt-in by the user
 		if len(cfg.CACertPEM) > 0 {
 			pool, err := x509.SystemCertPool()

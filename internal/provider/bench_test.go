@@ -3,12 +3,10 @@ package provider
 // Benchmarks of what the data source does with a listing once the client has it.
 // They measure; they assert nothing about speed. Profile with e.g.
 //
-//	go test -run '^$' -bench TaskListValue -benchmem -cpuprofile cpu.out ./internal/provider
+//	go test -run '^$' -bench TaskTerraformValue -benchmem -cpuprofile cpu.out ./internal/provider
 //
-// BenchmarkTaskListValue is taskListValue alone: 10,000 client.Task into the
-// framework's types.List. BenchmarkTaskListValueToTerraform is the next step of a
-// Read, the framework turning that list into a tftypes.Value on its way to state
-// (resp.State.Set), for scale: it runs on every read as well.
+// BenchmarkTaskTerraformValue is taskTerraformValue alone: 10,000 client.Task into
+// the Terraform value that goes into state.
 // BenchmarkReadDataSource is the whole read as the CLI asks for it over the plugin
 // protocol (ReadDataSource: listing from the in-process fake, conversion, state
 // encoded as msgpack), minus gRPC; its B/op include the fake's work.
@@ -46,34 +44,15 @@ func benchClientTasks(n int) []client.Task {
 	return out
 }
 
-func BenchmarkTaskListValue(b *testing.B) {
+func BenchmarkTaskTerraformValue(b *testing.B) {
 	tasks := benchClientTasks(benchTasks)
 	for b.Loop() {
-		list, diags := taskListValue(tasks)
+		v, diags := taskTerraformValue(tasks)
 		if diags.HasError() {
 			b.Fatal(diags)
 		}
-		if len(list.Elements()) != benchTasks {
-			b.Fatalf("%d elements, want %d", len(list.Elements()), benchTasks)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchTasks, "ns/task")
-}
-
-func BenchmarkTaskListValueToTerraform(b *testing.B) {
-	tasks := benchClientTasks(benchTasks)
-	list, diags := taskListValue(tasks)
-	if diags.HasError() {
-		b.Fatal(diags)
-	}
-	ctx := context.Background()
-	for b.Loop() {
-		v, err := list.ToTerraformValue(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !v.IsKnown() {
-			b.Fatal("unknown value")
+		if !v.IsKnown() || v.IsNull() {
+			b.Fatal("tasks value is null or unknown")
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchTasks, "ns/task")

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
@@ -117,6 +118,32 @@ func objectOf[T any](attrTypes map[string]attr.Type, item T, attrs func(T) (map[
 // listTypeOf is the type of a list of objects of attrTypes.
 func listTypeOf(attrTypes map[string]attr.Type) types.ListType {
 	return types.ListType{ElemType: types.ObjectType{AttrTypes: attrTypes}}
+}
+
+// setRawAttribute replaces one top-level attribute of state with a ready-made
+// Terraform value, for results too large to go through State.Set cheaply.
+func setRawAttribute(state *tfsdk.State, name string, value tftypes.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		diags.AddError("Internal error writing state", fmt.Sprintf("Reading the state object failed: %v. This is a bug in the provider; please report it.", err))
+		return diags
+	}
+	attrs[name] = value
+	raw := tftypes.NewValue(state.Raw.Type(), attrs)
+	state.Raw = raw
+	return diags
+}
+
+// rawTimeValue is timeValue as a Terraform string value (null when empty).
+func rawTimeValue(s, kind string, id int64, field string) (tftypes.Value, diag.Diagnostics) {
+	if s == "" {
+		return tftypes.NewValue(tftypes.String, nil), nil
+	}
+	if _, diags := timeValue(s, kind, id, field); diags.HasError() {
+		return tftypes.NewValue(tftypes.String, nil), diags
+	}
+	return tftypes.NewValue(tftypes.String, s), nil
 }
 
 // timeValue maps an API time to an RFC 3339 value; an empty time is null. kind
