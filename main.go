@@ -13,8 +13,8 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/provider"
 )
 
-// defaultMemoryLimit is the provider's soft memory limit (see main).
-const defaultMemoryLimit = 80 << 20
+// defaultGCPercent is the provider's GOGC (see main).
+const defaultGCPercent = 30
 
 // version and commit are set by the release build (goreleaser ldflags).
 var (
@@ -33,10 +33,13 @@ func main() {
 		return
 	}
 
-	// A soft memory limit keeps the provider's peak near what a large listing really
-	// holds instead of twice that (GOGC's default headroom); GOMEMLIMIT overrides it.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		rtdebug.SetMemoryLimit(defaultMemoryLimit)
+	// A large listing is held whole while it becomes state, and GOGC's default lets
+	// the heap grow to twice that before collecting. A GOGC of 30 keeps the peak
+	// near what the read needs (under 100 MB at 10,000 tasks) at a CPU cost that
+	// grows with the listing; a fixed memory limit instead made the collector
+	// thrash at 100,000 tasks (see docs/guides/performance.md). GOGC overrides it.
+	if os.Getenv("GOGC") == "" {
+		rtdebug.SetGCPercent(defaultGCPercent)
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{

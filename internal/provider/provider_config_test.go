@@ -179,3 +179,40 @@ func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
 		t.Fatal("the project id was not looked up through IAM")
 	}
 }
+
+// A provider argument unknown until apply is an error on that attribute that says
+// how to fix it (the HashiCups pattern), not a request with an empty value.
+func TestProvider_UnknownArgumentIsAnAttributeError(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
+	config := fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+
+provider "swr" {
+  endpoint     = %q
+  iam_endpoint = %q
+  region       = "cn-north-4"
+  auth_token   = terraform_data.token.output
+}
+
+data "swr_retention_execution_tasks" "x" {
+  instance_id    = %q
+  namespace_name = %q
+  policy_id      = %d
+  execution_id   = %d
+}
+`, testToken, url, url, testExecution.InstanceID, testExecution.Namespace, testExecution.PolicyID, testExecution.ExecutionID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: diagPattern("Unknown SWR provider argument", "auth_token", "environment variable"),
+		}},
+	})
+	if n := len(fake.Requests()); n != 0 {
+		t.Fatalf("an unknown argument sent %d requests", n)
+	}
+}
