@@ -68,8 +68,6 @@ func (c *Client) ListRetentionExecutionSubTasks(ctx context.Context, in ListSubT
 	if in.Status != "" {
 		filter.Set("status", in.Status)
 	}
-	policy := PolicyRef{InstanceID: in.InstanceID, NamespaceName: in.NamespaceName, PolicyID: in.PolicyID}
 	return listUnderInstance(ctx, c, "retention execution sub-tasks", "sub_tasks", filter,
-		func(s SubTask) int64 { return s.ID },
-		policy.path("executions", strconv.FormatInt(in.ExecutionID, 10), "tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
+		func(s SubTask) int64 { return s.ID }, in.path("tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
 }

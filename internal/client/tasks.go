@@ -33,6 +33,12 @@ type ExecutionRef struct {
 	ExecutionID   int64
 }
 
+// path is the execution's path below /v2/{project_id}/instances, then more.
+func (r ExecutionRef) path(more ...string) []string {
+	policy := PolicyRef{InstanceID: r.InstanceID, NamespaceName: r.NamespaceName, PolicyID: r.PolicyID}
+	return policy.path(append([]string{"executions", strconv.FormatInt(r.ExecutionID, 10)}, more...)...)
+}
+
 // ListTasksInput selects the tasks of an execution, optionally by Status.
 type ListTasksInput struct {
 	ExecutionRef
@@ -46,6 +52,5 @@ func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksIn
 		filter.Set("status", in.Status)
 	}
 	return listUnderInstance(ctx, c, "retention execution tasks", "tasks", filter, func(t Task) int64 { return t.ID },
-		in.InstanceID, "namespaces", in.NamespaceName, "retention", "policies", strconv.FormatInt(in.PolicyID, 10),
-		"executions", strconv.FormatInt(in.ExecutionID, 10), "tasks")
+		in.path("tasks")...)
 }

@@ -92,7 +92,12 @@ func objectList[T any](attrTypes map[string]attr.Type, items []T, attrs func(T) 
 	elems := make([]attr.Value, len(items))
 	var diags diag.Diagnostics
 	for i, item := range items {
-		obj, d := objectOf(attrTypes, item, attrs)
+		values, d := attrs(item)
+		diags.Append(d...)
+		if diags.HasError() {
+			return types.ListNull(objType), diags
+		}
+		obj, d := types.ObjectValue(attrTypes, values)
 		diags.Append(d...)
 		if diags.HasError() {
 			return types.ListNull(objType), diags
@@ -102,17 +107,6 @@ func objectList[T any](attrTypes map[string]attr.Type, items []T, attrs func(T) 
 	list, d := types.ListValue(objType, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// objectOf builds one object of attrTypes from item, as objectList does.
-func objectOf[T any](attrTypes map[string]attr.Type, item T, attrs func(T) (map[string]attr.Value, diag.Diagnostics)) (types.Object, diag.Diagnostics) {
-	values, diags := attrs(item)
-	if diags.HasError() {
-		return types.ObjectNull(attrTypes), diags
-	}
-	obj, d := types.ObjectValue(attrTypes, values)
-	diags.Append(d...)
-	return obj, diags
 }
 
 // listTypeOf is the type of a list of objects of attrTypes.
@@ -140,7 +134,7 @@ func rawTimeValue(s, kind string, id int64, field string) (tftypes.Value, diag.D
 	if s == "" {
 		return tftypes.NewValue(tftypes.String, nil), nil
 	}
-	if _, diags := timeValue(s, kind, id, field); diags.HasError() {
+	if diags := checkTime(s, kind, id, field); diags.HasError() {
 		return tftypes.NewValue(tftypes.String, nil), diags
 	}
 	return tftypes.NewValue(tftypes.String, s), nil
@@ -152,13 +146,21 @@ func timeValue(s, kind string, id int64, field string) (timetypes.RFC3339, diag.
 	if s == "" {
 		return timetypes.NewRFC3339Null(), nil
 	}
-	if _, err := time.Parse(time.RFC3339, s); err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Invalid time in the SWR API response",
-			fmt.Sprintf("%s %d has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the %s id.", kind, id, field, s, strings.ToLower(kind)))
+	if diags := checkTime(s, kind, id, field); diags.HasError() {
 		return timetypes.NewRFC3339Null(), diags
 	}
-	return timetypes.NewRFC3339ValueMust(s), nil
+	// Checked above: NewRFC3339ValueMust would parse the string a second time.
+	return timetypes.RFC3339{StringValue: types.StringValue(s)}, nil
+}
+
+// checkTime reports an API time that is not RFC 3339, naming the item.
+func checkTime(s, kind string, id int64, field string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if _, err := time.Parse(time.RFC3339, s); err != nil {
+		diags.AddError("Invalid time in the SWR API response",
+			fmt.Sprintf("%s %d has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the %s id.", kind, id, field, s, strings.ToLower(kind)))
+	}
+	return diags
 }
 
 // executionRef names the execution the arguments of a data source point at.

@@ -122,13 +122,13 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 
 	list, diags := objectList(executionAttrTypes, executions, executionAttrs)
 	resp.Diagnostics.Append(diags...)
-	latest := types.ObjectNull(executionAttrTypes)
-	if len(executions) > 0 {
-		latest, diags = objectOf(executionAttrTypes, executions[0], executionAttrs)
-		resp.Diagnostics.Append(diags...)
-	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	// The newest execution matching the filters is the list's first element.
+	latest := types.ObjectNull(executionAttrTypes)
+	if elems := list.Elements(); len(elems) > 0 {
+		latest = elems[0].(types.Object)
 	}
 	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, in.NamespaceName, strconv.FormatInt(in.PolicyID, 10)}, filters))
 	model.Executions = list
