@@ -70,6 +70,10 @@
 //
 // AddFault queues faults (throttling, 5xx, delays, hangs, connection resets) that
 // apply before routing, IAM calls included; SetLatency slows every request.
+// Fault.RedirectTo answers with a redirect to another (loopback) listener.
+// Config.RequirePassword accepts only issued tokens on the API,
+// Config.RotateTokensAfter expires the issued tokens once after N requests, and
+// Config.JunkRequestIDs puts terminal escapes and bidi overrides into X-Request-Id.
 // Requests records every request with the status sent (0 when none was: hang,
 // reset, client gone) and the authentication method presented.
 package fakeapi

@@ -30,7 +30,22 @@ type Config struct {
 	AccessKeys    map[string]string // AK -> SK accepted for SDK-HMAC-SHA256 signatures
 	Users         []User            // accepted by POST /v3/auth/tokens
 	ExtraProjects []string          // extra project names (ids derived from the name and position)
+
+	// RequirePassword accepts on the API only tokens issued by POST /v3/auth/tokens:
+	// static Tokens and AK/SK signatures are answered 401.
+	RequirePassword bool
+	// RotateTokensAfter, when > 0, rotates the issued tokens once: after that many
+	// requests authenticated with an issued token, every token issued so far expires
+	// (401 APIG.0307); tokens issued later stay valid.
+	RotateTokensAfter int
+	// JunkRequestIDs puts terminal escapes (ESC and the C1 CSI U+009B), a bidi
+	// override (U+202E) and other controls into every X-Request-Id, as a hostile
+	// gateway could.
+	JunkRequestIDs bool
 }
+
+// JunkRequestIDPrefix starts every X-Request-Id when Config.JunkRequestIDs is set.
+const JunkRequestIDPrefix = "\x1b[31m\u009b2J\u202e\u2066\x07\x7f"
 
 // ExecutionKey names one execution of one policy.
 type ExecutionKey struct {
@@ -80,6 +95,10 @@ type Server struct {
 	requestBase string
 	requestSeq  atomic.Uint64
 
+	requirePassword   bool
+	rotateTokensAfter int
+	junkRequestIDs    bool
+
 	mu        sync.RWMutex
 	instances map[string]*instanceState
 	tlsCert   []byte
@@ -95,8 +114,10 @@ type Server struct {
 	recFirst time.Time
 	recLast  time.Time
 
-	tokMu  sync.Mutex
-	issued map[string]*issuedToken
+	tokMu       sync.Mutex
+	issued      map[string]*issuedToken
+	issuedUses  int  // requests authenticated with an issued token, for RotateTokensAfter
+	rotatedOnce bool // RotateTokensAfter has rotated the tokens
 
 	done     chan struct{}
 	doneOnce sync.Once
@@ -121,6 +142,10 @@ func New(cfg Config) *Server {
 		instances:  make(map[string]*instanceState),
 		issued:     make(map[string]*issuedToken),
 		done:       make(chan struct{}),
+
+		requirePassword:   cfg.RequirePassword,
+		rotateTokensAfter: cfg.RotateTokensAfter,
+		junkRequestIDs:    cfg.JunkRequestIDs,
 	}
 	for _, t := range cfg.Tokens {
 		if t != "" {
@@ -439,7 +464,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) nextRequestID() string {
-	return fmt.Sprintf("%s%016x", s.requestBase, s.requestSeq.Add(1))
+	id := fmt.Sprintf("%s%016x", s.requestBase, s.requestSeq.Add(1))
+	if s.junkRequestIDs {
+		return JunkRequestIDPrefix + id
+	}
+	return id
 }
 
 // wait sleeps d unless the client goes away or ReleaseWaiting is called; it
