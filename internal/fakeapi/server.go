@@ -38,14 +38,15 @@ type Config struct {
 	// requests authenticated with an issued token, every token issued so far expires
 	// (401 APIG.0307); tokens issued later stay valid.
 	RotateTokensAfter int
-	// JunkRequestIDs puts terminal escapes (ESC and the C1 CSI U+009B), a bidi
-	// override (U+202E) and other controls into every X-Request-Id, as a hostile
-	// gateway could.
+	// JunkRequestIDs puts a terminal escape (the C1 CSI U+009B), bidi controls
+	// (U+202E, U+2066) and a line separator into every X-Request-Id, as a hostile
+	// gateway could. (ESC, BEL and DEL are left out: Go's HTTP client already
+	// refuses a header line holding them.)
 	JunkRequestIDs bool
 }
 
 // JunkRequestIDPrefix starts every X-Request-Id when Config.JunkRequestIDs is set.
-const JunkRequestIDPrefix = "\x1b[31m\u009b2J\u202e\u2066\x07\x7f"
+const JunkRequestIDPrefix = "\u009b31m\u202e\u2066\u2028"
 
 // ExecutionKey names one execution of one policy.
 type ExecutionKey struct {
