@@ -122,6 +122,12 @@ func (p *swrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 32)},
 			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one attempt of a request may take, from sending it to reading the whole answer, as a duration such as `60s` or `2m` (from `1s` to `1h`). " +
+					"An attempt past it counts as a connection error and is retried (see `max_retries`); the data source's read timeout still bounds the whole read. Default `60s`. Environment: `SWR_REQUEST_TIMEOUT`.",
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutValidator{}},
+			},
 		},
 	}
 }
@@ -139,6 +145,7 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"auth_token": cfg.AuthToken, "access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "security_token": cfg.SecurityToken,
 		"user_name": cfg.UserName, "password": cfg.Password, "domain_name": cfg.DomainName, "insecure": cfg.Insecure,
 		"ca_cert_file": cfg.CACertFile, "max_retries": cfg.MaxRetries, "max_concurrent_requests": cfg.MaxConcurrentRequests,
+		"request_timeout": cfg.RequestTimeout,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown SWR provider argument",
@@ -180,6 +187,7 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Credentials:           s.credentials,
 		MaxRetries:            retriesForClient(s.maxRetries),
 		MaxConcurrentRequests: s.maxConcurrentRequests,
+		RequestTimeout:        s.requestTimeout,
 		Insecure:              s.insecure,
 		CACertPEM:             caPEM,
 		UserAgent:             userAgent,
@@ -251,4 +259,5 @@ type providerModel struct {
 	CACertFile            types.String `tfsdk:"ca_cert_file"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,6 +21,7 @@ type settings struct {
 	caCertFile                               string
 	maxRetries                               int
 	maxConcurrentRequests                    int
+	requestTimeout                           time.Duration
 
 	// problems found while reading environment values, reported by check.
 	envErrors []envError
@@ -46,6 +48,7 @@ var envVars = map[string][]string{
 	"ca_cert_file":            {"HW_CACERT", "OS_CACERT"},
 	"max_retries":             {"HW_MAX_RETRIES"},
 	"max_concurrent_requests": {"SWR_MAX_CONCURRENT_REQUESTS"},
+	"request_timeout":         {"SWR_REQUEST_TIMEOUT"},
 }
 
 func settingsFrom(cfg providerModel, getenv func(string) string) settings {
@@ -111,6 +114,17 @@ func settingsFrom(cfg providerModel, getenv func(string) string) settings {
 	}
 	s.maxRetries = intSetting("max_retries", cfg.MaxRetries, client.DefaultMaxRetries)
 	s.maxConcurrentRequests = intSetting("max_concurrent_requests", cfg.MaxConcurrentRequests, client.DefaultMaxConcurrentRequests)
+
+	// The schema validator has checked a configured value already.
+	s.requestTimeout = client.DefaultRequestTimeout
+	if raw := str("request_timeout", cfg.RequestTimeout); raw != "" {
+		if d, err := parseRequestTimeout(raw); err == nil {
+			s.requestTimeout = d
+		} else if cfg.RequestTimeout.IsNull() {
+			name, _ := envValue("request_timeout")
+			s.envErrors = append(s.envErrors, envError{"request_timeout", name, raw, requestTimeoutWant})
+		}
+	}
 	return s
 }
 
