@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -200,4 +202,26 @@ func TestAccRetentionExecutionTasksDataSource_HostileRequestIDSanitised(t *testi
 			ExpectError: regexp.MustCompile(`Request id \(for support\): \?31m\?\?\?[0-9a-f]{32}`),
 		}},
 	})
+}
+
+// request_timeout: the configuration wins, SWR_REQUEST_TIMEOUT fills in, 60s by
+// default, and a bad environment value is an error naming the variable.
+func TestProviderSettings_RequestTimeout(t *testing.T) {
+	if s := settingsFrom(nullModel(), env(nil)); s.requestTimeout != 60*time.Second {
+		t.Errorf("default %s, want 60s", s.requestTimeout)
+	}
+	if s := settingsFrom(nullModel(), env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 90*time.Second {
+		t.Errorf("from the environment %s, want 90s", s.requestTimeout)
+	}
+	m := nullModel()
+	m.RequestTimeout = types.StringValue("2m")
+	if s := settingsFrom(m, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 2*time.Minute {
+		t.Errorf("configured %s, want 2m", s.requestTimeout)
+	}
+	s := settingsFrom(nullModel(), env(map[string]string{"SWR_REQUEST_TIMEOUT": "0s"}))
+	var diags diag.Diagnostics
+	s.check(&diags)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "SWR_REQUEST_TIMEOUT") {
+		t.Errorf("diagnostics %v, want an error naming SWR_REQUEST_TIMEOUT", diags)
+	}
 }
