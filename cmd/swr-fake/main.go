@@ -257,6 +257,25 @@ func printBanner(w io.Writer, base string, o options) {
 	if o.latency > 0 {
 		fmt.Fprintf(w, "  latency: %s per request\n", o.latency)
 	}
+	var misbehaviours []string
+	if o.redirectTo != "" {
+		misbehaviours = append(misbehaviours, "every request redirected to "+o.redirectTo)
+	}
+	if o.requirePassword {
+		misbehaviours = append(misbehaviours, "only IAM-issued tokens accepted")
+	}
+	if o.rotateTokenAfter > 0 {
+		misbehaviours = append(misbehaviours, fmt.Sprintf("issued tokens expire once after %d requests", o.rotateTokenAfter))
+	}
+	if o.hangFirst {
+		misbehaviours = append(misbehaviours, "the first API request hangs")
+	}
+	if o.junkRequestIDs {
+		misbehaviours = append(misbehaviours, "control characters in X-Request-Id")
+	}
+	for _, m := range misbehaviours {
+		fmt.Fprintf(w, "  misbehaviour: %s\n", m)
+	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }
 
