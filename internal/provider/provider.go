@@ -204,6 +204,8 @@ func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewRetentionPoliciesDataSource,
 		NewRetentionExecutionsDataSource,
 		NewRetentionExecutionSubTasksDataSource,
+		NewInstancesDataSource,
+		NewNamespacesDataSource,
 	}
 }
 
