@@ -50,6 +50,9 @@ type Config struct {
 	// MaxConcurrentRequests bounds the page requests in flight of one listing;
 	// 0 means DefaultMaxConcurrentRequests, 1 means sequential.
 	MaxConcurrentRequests int
+	// MaxRequestsInFlight bounds the requests in flight of the whole client, every
+	// listing together; 0 means DefaultMaxRequestsInFlight.
+	MaxRequestsInFlight int
 
 	// Insecure skips TLS verification. CACertPEM adds trusted CA certificates.
 	Insecure  bool
@@ -183,8 +186,8 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	// Order of a request's way out: retry loop -> 429 gate -> authentication (fresh
-	// signature per attempt) -> log -> network.
-	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
+	// signature per attempt) -> log -> client-wide in-flight bound -> network.
+	var rt http.RoundTripper = loggingTransport{next: limitInFlight(base, cfg.MaxRequestsInFlight), logger: cfg.Logger}
 	rt = &authTransport{next: rt, method: method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
 	rt = throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
 	c.http = &retryablehttp.Client{

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -178,9 +179,9 @@ func TestAccAccountAuditExample_Outputs(t *testing.T) {
 
 // scaleAccount seeds instances x policies: every instance running, each policy
 // enabled in its own namespace (plus namespaces with none), a newer run still in
-// progress for every third policy, and 30 tasks in each newest finished run, some
-// failed.
-func scaleAccount(fake *fakeapi.Server, instances, policies int) {
+// progress for every third policy, and tasks tasks in each newest finished run,
+// some failed.
+func scaleAccount(fake *fakeapi.Server, instances, policies, tasksPerRun int) {
 	for i := 1; i <= instances; i++ {
 		id := fmt.Sprintf("ins-scale-%d", i)
 		fake.SetInstance(fakeapi.Instance{ID: id, Name: fmt.Sprintf("scale-%d", i), Status: "Running", CreatedAt: "2024-01-01T00:00:00Z"})
@@ -197,7 +198,7 @@ func scaleAccount(fake *fakeapi.Server, instances, policies int) {
 		fake.SetPolicies(id, pols)
 		for _, pol := range pols {
 			exec := int64(1000*i) + pol.ID
-			tasks := fakeapi.GenerateTasks(exec, 30, exec)
+			tasks := fakeapi.GenerateTasks(exec, tasksPerRun, exec)
 			for k := range tasks {
 				if tasks[k].Status != "Failed" || pol.ID%4 == 0 {
 					tasks[k].Status, tasks[k].StatusCode = "Succeed", 3
@@ -223,52 +224,66 @@ func scaleAccount(fake *fakeapi.Server, instances, policies int) {
 	}
 }
 
-// The account audit at 3 instances x 20 policies, with IAM password auth and 10
-// ms of latency per request: one plan gets one token and looks the project up
-// once, sends no request twice, and sends exactly the requests the account calls
-// for. How long the plan took and how many requests were in flight at most are
-// logged (measured, never asserted).
+// The account audit at 3 instances x 20 policies (150 tasks per audited run: two
+// pages), with IAM password auth and 10 ms of latency per request: each plan gets
+// one token and looks the project up once, sends no request twice, sends exactly
+// the requests the account calls for, and never has more requests in flight than
+// max_requests_in_flight (default 10; 100 shows what the CLI alone would do). How
+// long each plan took and the peak in flight are logged, never asserted.
 func TestAccAccountAuditExample_Scale(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
-	scaleAccount(fake, 3, 20)
+	scaleAccount(fake, 3, 20, 150)
 	want := expectedAccountAudit(t, url)
 	t.Setenv("HW_USER_NAME", testUser)
 	t.Setenv("HW_USER_PASSWORD", testPassword)
 	t.Setenv("HW_DOMAIN_NAME", testDomain)
 	w := newCLIWorkdir(t, accountAuditSource(t), map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url})
 	fake.SetLatency(10 * time.Millisecond)
-	fake.ResetRequests()
 
-	start := time.Now()
-	w.run("plan", "-refresh=true")
-	elapsed := time.Since(start)
+	for _, bound := range []int{0, 4, 100} {
+		// The provider is served in-process: it reads the test's environment.
+		limit := client.DefaultMaxRequestsInFlight
+		t.Setenv("SWR_MAX_REQUESTS_IN_FLIGHT", "")
+		if bound > 0 {
+			t.Setenv("SWR_MAX_REQUESTS_IN_FLIGHT", fmt.Sprint(bound))
+			limit = bound
+		}
+		fake.ResetRequests()
+		start := time.Now()
+		w.run("plan", "-refresh=true")
+		elapsed := time.Since(start)
 
-	reqs := fake.Requests()
-	seen := map[string]bool{}
-	tokens, lookups := 0, 0
-	for _, r := range reqs {
-		key := r.Method + " " + r.EscapedPath + "?" + r.RawQuery
-		if seen[key] {
-			t.Errorf("sent twice: %s", key)
+		reqs := fake.Requests()
+		seen := map[string]bool{}
+		tokens, lookups := 0, 0
+		for _, r := range reqs {
+			key := r.Method + " " + r.EscapedPath + "?" + r.RawQuery
+			if seen[key] {
+				t.Errorf("sent twice: %s", key)
+			}
+			seen[key] = true
+			switch r.Path {
+			case "/v3/auth/tokens":
+				tokens++
+			case "/v3/projects":
+				lookups++
+			}
+			if r.Status != 200 && r.Status != 201 {
+				t.Errorf("%s answered %d", key, r.Status)
+			}
 		}
-		seen[key] = true
-		switch {
-		case r.Path == "/v3/auth/tokens":
-			tokens++
-		case r.Path == "/v3/projects":
-			lookups++
+		if tokens != 1 || lookups != 1 {
+			t.Errorf("%d IAM tokens and %d project lookups, want 1 and 1", tokens, lookups)
 		}
-		if r.Status != 200 && r.Status != 201 {
-			t.Errorf("%s answered %d", key, r.Status)
+		if len(reqs) != want.requests {
+			t.Errorf("%d requests, want %d", len(reqs), want.requests)
 		}
+		peak := fake.PeakInFlight()
+		if peak > limit {
+			t.Errorf("%d requests in flight with max_requests_in_flight %d", peak, limit)
+		}
+		t.Logf("account audit plan, 3 instances x 20 policies, 10 ms latency, %s, max_requests_in_flight %d: %d requests in %s, at most %d in flight",
+			filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), limit, len(reqs), elapsed.Round(time.Millisecond), peak)
 	}
-	if tokens != 1 || lookups != 1 {
-		t.Errorf("%d IAM tokens and %d project lookups, want 1 and 1", tokens, lookups)
-	}
-	if len(reqs) != want.requests {
-		t.Errorf("%d requests, want %d", len(reqs), want.requests)
-	}
-	t.Logf("account audit plan, 3 instances x 20 policies, 10 ms latency, %s: %d requests in %s, at most %d in flight",
-		filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), len(reqs), elapsed.Round(time.Millisecond), fake.PeakInFlight())
 }
