@@ -8,8 +8,8 @@
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
 //
-//	GET  /_fake/requests  {"count":N,"first":"RFC3339Nano","last":"RFC3339Nano"}
-//	POST /_fake/reset     forget the recorded requests
+//	GET  /_fake/requests  {"count":N,"first":"RFC3339Nano","last":"RFC3339Nano","peak_in_flight":M}
+//	POST /_fake/reset     forget the recorded requests (and the peak in flight)
 //
 // and stops cleanly on SIGINT or SIGTERM.
 package main
@@ -205,7 +205,7 @@ func handler(fake *fakeapi.Server) http.Handler {
 				return
 			}
 			count, first, last := fake.RequestStats()
-			body := map[string]any{"count": count, "first": "", "last": ""}
+			body := map[string]any{"count": count, "first": "", "last": "", "peak_in_flight": fake.PeakInFlight()}
 			if count > 0 {
 				body["first"] = first.UTC().Format(time.RFC3339Nano)
 				body["last"] = last.UTC().Format(time.RFC3339Nano)
@@ -250,6 +250,8 @@ func printBanner(w io.Writer, base string, o options) {
 		fmt.Fprintf(w, "  sample data: instance %s, namespace %s, policy %d, executions %d (250 tasks), %d (empty), %d (dry run), %d\n",
 			fakeapi.SampleInstance, fakeapi.SampleNamespace, fakeapi.SamplePolicyID, fakeapi.SampleExecutionID,
 			fakeapi.SampleEmptyExecution, fakeapi.SampleDryRunExecution, fakeapi.SampleOldExecution)
+		fmt.Fprintf(w, "  sample account: instances %s and %s (Running, %d namespaces), %s (Creating)\n",
+			fakeapi.SampleInstance, fakeapi.SampleSharedInstance, fakeapi.SampleSharedNamespaces, fakeapi.SampleStagingInstance)
 	}
 	if o.tasks > 0 {
 		fmt.Fprintf(w, "  bench data: instance ins-bench, namespace bench, policy 1, execution 1 (%d tasks)\n", o.tasks)

@@ -57,6 +57,9 @@ type Config struct {
 	// last byte of the answer; an attempt past it is a transport error and retried.
 	// 0 means DefaultRequestTimeout. The caller's context still bounds the whole call.
 	RequestTimeout time.Duration
+	// MaxRequestsInFlight bounds the requests in flight of the whole client, every
+	// listing together; 0 means DefaultMaxRequestsInFlight.
+	MaxRequestsInFlight int
 
 	// Insecure skips TLS verification. CACertPEM adds trusted CA certificates.
 	Insecure  bool
@@ -195,10 +198,12 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	// Order of a request's way out: retry loop -> redirect policy -> 429 gate ->
-	// authentication (fresh signature per attempt) -> per-attempt timeout (body
-	// included) -> log -> network.
+	// authentication (fresh signature per attempt) -> client-wide in-flight bound ->
+	// per-attempt timeout (body included) -> log -> network. The bound sits outside
+	// the attempt timeout so that waiting for a slot does not eat an attempt's time.
 	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
 	rt = attemptTimeoutTransport{next: rt, timeout: requestTimeout, maxBody: maxBodySize}
+	rt = limitInFlight(rt, cfg.MaxRequestsInFlight)
 	rt = &authTransport{next: rt, method: method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
 	rt = throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
 	c.http = &retryablehttp.Client{

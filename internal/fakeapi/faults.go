@@ -257,13 +257,15 @@ func (s *Server) Requests() []RecordedRequest {
 	return out
 }
 
-// ResetRequests forgets the recorded requests and the counts.
+// ResetRequests forgets the recorded requests and the counts, the peak in flight
+// included (it restarts from the requests in flight now).
 func (s *Server) ResetRequests() {
 	s.recMu.Lock()
 	s.records = nil
 	s.recGen++
 	s.recCount = 0
 	s.recFirst, s.recLast = time.Time{}, time.Time{}
+	s.peakInFlight.Store(s.inFlight.Load())
 	s.recMu.Unlock()
 }
 

@@ -61,6 +61,7 @@ type project struct {
 type nsState struct {
 	id   int64
 	name string
+	meta Namespace // what the namespace listing shows; id and name are the two above
 }
 
 type execState struct {
@@ -78,6 +79,7 @@ type policyState struct {
 }
 
 type instanceState struct {
+	meta       Instance // what the instance listing shows (SetInstance; a placeholder otherwise)
 	namespaces map[string]*nsState
 	nextNSID   int64
 	policies   []*policyState // listing order
@@ -107,6 +109,9 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []*faultState
 	latency atomic.Int64
+
+	inFlight     atomic.Int64 // requests being served now
+	peakInFlight atomic.Int64 // most served at once since the last ResetRequests
 
 	recMu    sync.Mutex
 	records  []RecordedRequest
@@ -184,7 +189,7 @@ func (s *Server) ReleaseWaiting() {
 func (s *Server) instanceLocked(id string) *instanceState {
 	inst := s.instances[id]
 	if inst == nil {
-		inst = &instanceState{namespaces: make(map[string]*nsState), nextNSID: 1}
+		inst = &instanceState{meta: placeholderInstance(id, s.projectID), namespaces: make(map[string]*nsState), nextNSID: 1}
 		s.instances[id] = inst
 	}
 	return inst
@@ -439,6 +444,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json")
 	sw := &statusWriter{ResponseWriter: w}
 	idx, gen := s.record(r, arrival)
+	defer s.enter()()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {

@@ -103,7 +103,7 @@ func apiErrorDiagnostic(e *client.APIError, method client.AuthMethod, subject, n
 		fmt.Fprintf(&b, "\n\nCheck %s, and that the project and region are the instance's.", notFoundHint)
 	case e.StatusCode == http.StatusTooManyRequests:
 		summary = "SWR API throttled the requests"
-		fmt.Fprintf(&b, "\n\nThe API kept refusing requests for exceeding its rate limit, after %d attempts. Run again later, raise max_retries, or lower max_concurrent_requests.", e.Attempts)
+		fmt.Fprintf(&b, "\n\nThe API kept refusing requests for exceeding its rate limit, after %d attempts. Run again later, raise max_retries, or lower max_requests_in_flight (the whole run) or max_concurrent_requests (each listing).", e.Attempts)
 	case e.StatusCode >= 500:
 		summary = "SWR service error"
 		fmt.Fprintf(&b, "\n\nThe service failed on its side")

@@ -22,6 +22,7 @@ type settings struct {
 	maxRetries                               int
 	maxConcurrentRequests                    int
 	requestTimeout                           time.Duration
+	maxRequestsInFlight                      int
 
 	// problems found while reading environment values, reported by check.
 	envErrors []envError
@@ -49,6 +50,7 @@ var envVars = map[string][]string{
 	"max_retries":             {"HW_MAX_RETRIES"},
 	"max_concurrent_requests": {"SWR_MAX_CONCURRENT_REQUESTS"},
 	"request_timeout":         {"SWR_REQUEST_TIMEOUT"},
+	"max_requests_in_flight":  {"SWR_MAX_REQUESTS_IN_FLIGHT"},
 }
 
 func settingsFrom(cfg providerModel, getenv func(string) string) settings {
@@ -125,6 +127,7 @@ func settingsFrom(cfg providerModel, getenv func(string) string) settings {
 			s.envErrors = append(s.envErrors, envError{"request_timeout", name, raw, requestTimeoutWant})
 		}
 	}
+	s.maxRequestsInFlight = intSetting("max_requests_in_flight", cfg.MaxRequestsInFlight, client.DefaultMaxRequestsInFlight)
 	return s
 }
 
@@ -137,6 +140,10 @@ func (s settings) check(diags *diag.Diagnostics) {
 	if s.maxConcurrentRequests < 1 || s.maxConcurrentRequests > 32 {
 		diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
 			fmt.Sprintf("max_concurrent_requests must be from 1 to 32, got %d.", s.maxConcurrentRequests))
+	}
+	if s.maxRequestsInFlight < 1 {
+		diags.AddAttributeError(path.Root("max_requests_in_flight"), "Invalid max_requests_in_flight",
+			fmt.Sprintf("max_requests_in_flight must be from 1 to 100, got %d.", s.maxRequestsInFlight))
 	}
 
 	c := s.credentials
