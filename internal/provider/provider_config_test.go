@@ -117,35 +117,27 @@ func TestProvider_DefaultEndpoints(t *testing.T) {
 }
 
 // Provider configuration problems stop the plan with a diagnostic, before any request.
-func TestProvider_ConfigurationErrors(t *testing.T) {
+func TestAccProvider_ConfigurationErrors(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
 	cases := []struct {
 		name     string
-		provider string
+		provider testConfig
 		expect   *regexp.Regexp
 	}{
-		{"no credentials", providerBlock(url, authNone), regexp.MustCompile(`No SWR credentials`)},
-		{"two methods", providerBlock(url, authToken, fmt.Sprintf("  access_key = %q\n  secret_key = %q", testAccessKey, testSecretKey)), regexp.MustCompile(`More than one way to authenticate`)},
-		{"half pair", providerBlock(url, authNone, fmt.Sprintf("  access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`)},
-		{"endpoint not a URL", `provider "swr" {
-  endpoint = "not a url"
-  iam_endpoint = "` + url + `"
-  region = "cn-north-4"
-  auth_token = "` + testToken + `"
-}
-`, regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`)},
-		{"no region and no endpoint", `provider "swr" {
-  auth_token = "` + testToken + `"
-}
-`, regexp.MustCompile(`(?s)Missing region.*endpoint`)},
+		{"no credentials", providerConfig(url, authNone), regexp.MustCompile(`No SWR credentials`)},
+		{"two methods", providerConfig(url, authToken, fmt.Sprintf("access_key = %q", testAccessKey), fmt.Sprintf("secret_key = %q", testSecretKey)), regexp.MustCompile(`More than one way to authenticate`)},
+		{"half pair", providerConfig(url, authNone, fmt.Sprintf("access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`)},
+		{"endpoint not a URL", testConfig{}.block(`provider "swr"`, `endpoint = "not a url"`, fmt.Sprintf("iam_endpoint = %q", url),
+			`region = "cn-north-4"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`)},
+		{"no region and no endpoint", testConfig{}.block(`provider "swr"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Missing region.*endpoint`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tasksConfig(tc.provider, testExecution), ExpectError: tc.expect}},
+				Steps:                    []resource.TestStep{{Config: tc.provider.tasks(testExecution).String(), ExpectError: tc.expect}},
 			})
 		})
 	}
@@ -156,7 +148,7 @@ func TestProvider_ConfigurationErrors(t *testing.T) {
 
 // Credentials and settings come from the environment variables users already have;
 // the project id is looked up through IAM when none is given.
-func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
+func TestAccProvider_EnvironmentAndProjectLookup(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 12, 5)
@@ -169,7 +161,7 @@ func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(`provider "swr" {}`+"\n", testExecution),
+			Config: testConfig{}.block(`provider "swr"`).tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 			},
@@ -182,29 +174,13 @@ func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
 
 // A provider argument unknown until apply is an error on that attribute that says
 // how to fix it (the HashiCups pattern), not a request with an empty value.
-func TestProvider_UnknownArgumentIsAnAttributeError(t *testing.T) {
+func TestAccProvider_UnknownArgumentIsAnAttributeError(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
-	config := fmt.Sprintf(`
-resource "terraform_data" "token" {
-  input = %q
-}
-
-provider "swr" {
-  endpoint     = %q
-  iam_endpoint = %q
-  region       = "cn-north-4"
-  auth_token   = terraform_data.token.output
-}
-
-data "swr_retention_execution_tasks" "x" {
-  instance_id    = %q
-  namespace_name = %q
-  policy_id      = %d
-  execution_id   = %d
-}
-`, testToken, url, url, testExecution.InstanceID, testExecution.Namespace, testExecution.PolicyID, testExecution.ExecutionID)
+	config := providerConfig(url, authNone, "auth_token = terraform_data.token.output").
+		block(`resource "terraform_data" "token"`, fmt.Sprintf("input = %q", testToken)).
+		tasks(testExecution).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
