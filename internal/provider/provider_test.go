@@ -61,8 +61,8 @@ func fakeConfig() fakeapi.Config {
 // developer's own settings cannot change a test.
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
-	for _, names := range envVars {
-		for _, name := range names {
+	for _, a := range providerArguments {
+		for _, name := range a.env {
 			if _, ok := os.LookupEnv(name); ok {
 				t.Setenv(name, "")
 				os.Unsetenv(name)
