@@ -71,7 +71,7 @@ func TestAccProvider_ChainPolicyToSubTasks(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.swr_retention_policies.p", tfjsonpath.New("policies").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(21)),
 				statecheck.ExpectKnownValue("data.swr_retention_executions.e", tfjsonpath.New("latest").AtMapKey("id"), knownvalue.Int64Exact(305)),
-				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("id"), knownvalue.StringExact("ins-chain/apps/21/305/Failed")),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("id"), knownvalue.StringExact("ins-chain/apps/21/305?status=Failed")),
 				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("tasks"), expectedTasks(failed)),
 				statecheck.ExpectKnownValue("data.swr_retention_execution_sub_tasks.s", tfjsonpath.New("id"),
 					knownvalue.StringExact(fmt.Sprintf("ins-chain/apps/21/305/%d", failed[0].ID))),

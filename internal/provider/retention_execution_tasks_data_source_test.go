@@ -104,7 +104,7 @@ func TestAccRetentionExecutionTasksDataSource_StatusFilter(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(failed)),
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("total"), knownvalue.Int64Exact(int64(len(failed)))),
-				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact("ins-test/platform/7/113/Failed")),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact("ins-test/platform/7/113?status=Failed")),
 			},
 			Check: func(_ *terraform.State) error {
 				for _, r := range fake.Requests() {
