@@ -219,7 +219,8 @@ func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 			t.Setenv("TF_ACC_LOG_PATH", logFile)
 			fake, url := startFake(t)
 			fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 150, 1))
-			// The second step fails with a 403 after retries, so diagnostics are covered too.
+			// The second read fails with a 500 on both attempts (max_retries = 1), so
+			// diagnostics and retries are covered too. (A 403 would not be retried.)
 			denied := testExecution
 			denied.ExecutionID = 115
 			fake.SetTasks(denied, nil)

@@ -69,7 +69,7 @@ func TestDocs_ProviderArgumentsTableIsCurrent(t *testing.T) {
 		return
 	}
 	if *updateTemplates {
-		if err := os.WriteFile(file, []byte(text[:begin]+want+text[end:]), 0o644); err != nil {
+		if err := os.WriteFile(file, []byte(text[:begin]+want+text[end:]), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("rewrote the table of arguments in %s; run make docs to render docs/", file)

@@ -263,7 +263,7 @@ func fetchAll(t *testing.T, url string, v any) {
 	var all []json.RawMessage
 	for offset := 0; ; offset += 100 {
 		pageURL := fmt.Sprintf("%s?limit=100&offset=%d", url, offset)
-		req, err := http.NewRequest(http.MethodGet, pageURL, nil)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, pageURL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
