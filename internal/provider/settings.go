@@ -161,12 +161,16 @@ func (a providerArgument) want() string {
 	return "a string"
 }
 
-// set parses text into the argument's settings field.
+// set parses text into the argument's settings field. A string is taken as it
+// is; around a number, a bool or a duration, spaces do not count.
 func (a providerArgument) set(s *settings, text string) error {
+	p := a.field(s)
+	if str, ok := p.(*string); ok {
+		*str = text
+		return nil
+	}
 	text = strings.TrimSpace(text)
-	switch p := a.field(s).(type) {
-	case *string:
-		*p = text
+	switch p := p.(type) {
 	case *bool:
 		b, err := strconv.ParseBool(text)
 		if err != nil {
