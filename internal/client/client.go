@@ -141,7 +141,7 @@ func New(cfg Config) (*Client, error) {
 		// cleanhttp keeps GOMAXPROCS+1 idle connections per host; with more pages in
 		// flight than that, every listing would open (and TLS-handshake) new ones.
 		transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)
-		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // opt-in by the user
+		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // G402: verification is off only when the user sets insecure (HW_INSECURE), for test endpoints
 		if len(cfg.CACertPEM) > 0 {
 			pool, err := x509.SystemCertPool()
 			if err != nil || pool == nil {
@@ -346,7 +346,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	return out, nil
 }
 
-// decodeAJSON decodes a 2xx JSON body into v, or returns a *ResponseError quoting
+// decodeJSON decodes a 2xx JSON body into v, or returns a *ResponseError quoting
 // a safe excerpt of what came instead.
 func decodeJSON(method string, u *url.URL, resp *response, v any) error {
 	fail := func(err error) error {

@@ -1,5 +1,6 @@
 // Package fakeapi is an in-process fake of the SWR Enterprise retention API and of
-// the two IAM calls the provider needs, written from /work/shared/api/README.md.
+// the two IAM calls the provider needs, written from ../shared/api/README.md
+// (relative to the repository's root).
 //
 // # Endpoints
 //

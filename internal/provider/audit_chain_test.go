@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,50 +19,10 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
-// Test helpers shared by the tests of the policies, executions and sub-tasks data
-// sources, and the chain tests below.
-
-// dataHCL is a data block of type swr_<kind> named name, one argument a line.
-func dataHCL(kind, name string, args ...string) string {
-	return fmt.Sprintf("data \"swr_%s\" %q {\n  %s\n}\n", kind, name, strings.Join(args, "\n  "))
-}
-
-// timeCheck is the state value of an API time: null when empty.
-func timeCheck(s string) knownvalue.Check {
-	if s == "" {
-		return knownvalue.Null()
-	}
-	return knownvalue.StringExact(s)
-}
-
-// listOf checks a list element by element, each with check.
-func listOf[T any](items []T, check func(T) knownvalue.Check) knownvalue.Check {
-	elems := make([]knownvalue.Check, len(items))
-	for i, item := range items {
-		elems[i] = check(item)
-	}
-	return knownvalue.ListExact(elems)
-}
-
-// noQueryParams fails when a request to a path ending in pathSuffix carried any
-// of params.
-func noQueryParams(fake *fakeapi.Server, pathSuffix string, params ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, r := range fake.Requests() {
-			for _, p := range params {
-				if strings.HasSuffix(r.Path, pathSuffix) && r.Query.Has(p) {
-					return fmt.Errorf("request %s?%s carries %s", r.Path, r.RawQuery, p)
-				}
-			}
-		}
-		return nil
-	}
-}
-
 // One configuration walks the whole path: a policy found by name and namespace,
 // its latest real execution, that execution's failed tasks and the sub-tasks of
 // the first failed task. Every hop takes its ids from the one before.
-func TestDataSource_ChainPolicyToSubTasks(t *testing.T) {
+func TestAccProvider_ChainPolicyToSubTasks(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	const instance = "ins-chain"
@@ -94,20 +52,18 @@ func TestDataSource_ChainPolicyToSubTasks(t *testing.T) {
 	fake.SetSubTasks(key, failed[0].ID, subs)
 	fake.SetSubTasks(key, failed[1].ID, subs[1:]) // another task's: must not be read
 
-	cfg := providerBlock(url, authToken) +
-		dataHCL("retention_policies", "p", `instance_id = "ins-chain"`, `namespace_name = "apps"`, `name = "nightly"`) +
-		`locals { policy = one(data.swr_retention_policies.p.policies) }` + "\n" +
-		dataHCL("retention_executions", "e", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
-			`policy_id = local.policy.id`, `dry_run = false`) +
-		dataHCL("retention_execution_tasks", "t", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
-			`policy_id = local.policy.id`, `execution_id = data.swr_retention_executions.e.latest.id`, `status = "Failed"`) +
-		dataHCL("retention_execution_sub_tasks", "s", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+	cfg := providerConfig(url, authToken).
+		data("retention_policies", "p", `instance_id = "ins-chain"`, `namespace_name = "apps"`, `name = "nightly"`).
+		block("locals", `policy = one(data.swr_retention_policies.p.policies)`).
+		data("retention_executions", "e", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+			`policy_id = local.policy.id`, `dry_run = false`).
+		data("retention_execution_tasks", "t", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
+			`policy_id = local.policy.id`, `execution_id = data.swr_retention_executions.e.latest.id`, `status = "Failed"`).
+		data("retention_execution_sub_tasks", "s", `instance_id = "ins-chain"`, `namespace_name = local.policy.namespace_name`,
 			`policy_id = local.policy.id`, `execution_id = data.swr_retention_executions.e.latest.id`,
-			`task_id = data.swr_retention_execution_tasks.t.tasks[0].id`) + `
-output "deleted_tags" {
-  value = [for s in data.swr_retention_execution_sub_tasks.s.sub_tasks : "${s.repository}:${s.tag} ${s.status}"]
-}
-`
+			`task_id = data.swr_retention_execution_tasks.t.tasks[0].id`).
+		block(`output "deleted_tags"`, `value = [for s in data.swr_retention_execution_sub_tasks.s.sub_tasks : "${s.repository}:${s.tag} ${s.status}"]`).
+		String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -115,7 +71,7 @@ output "deleted_tags" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.swr_retention_policies.p", tfjsonpath.New("policies").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(21)),
 				statecheck.ExpectKnownValue("data.swr_retention_executions.e", tfjsonpath.New("latest").AtMapKey("id"), knownvalue.Int64Exact(305)),
-				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("id"), knownvalue.StringExact("ins-chain/apps/21/305/Failed")),
+				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("id"), knownvalue.StringExact("ins-chain/apps/21/305?status=Failed")),
 				statecheck.ExpectKnownValue("data.swr_retention_execution_tasks.t", tfjsonpath.New("tasks"), expectedTasks(failed)),
 				statecheck.ExpectKnownValue("data.swr_retention_execution_sub_tasks.s", tfjsonpath.New("id"),
 					knownvalue.StringExact(fmt.Sprintf("ins-chain/apps/21/305/%d", failed[0].ID))),
@@ -141,7 +97,7 @@ output "deleted_tags" {
 // execution is the newest finished real run (113, since 114 is still running),
 // its failed tasks trip the check block (a warning, not an error), and every
 // output is what the sample holds.
-func TestDataSource_AuditExample(t *testing.T) {
+func TestAccProvider_AuditExample(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SeedSample()
@@ -232,43 +188,5 @@ func TestDataSource_AuditExample(t *testing.T) {
 		if strings.HasSuffix(r.Path, "/subtasks") && failedSubTasks[parts[len(parts)-2]] == nil {
 			t.Errorf("read the sub-tasks of a task that did not fail: %s", r.Path)
 		}
-	}
-}
-
-// fetchAll reads every page of a list of the fake into v (a pointer to a slice),
-// straight over HTTP: the expectations do not go through the code under test.
-func fetchAll(t *testing.T, url string, v any) {
-	t.Helper()
-	var all []json.RawMessage
-	for offset := 0; ; offset += 100 {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s?limit=100&offset=%d", url, offset), nil)
-		req.Header.Set("X-Auth-Token", testToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page map[string]json.RawMessage
-		err = json.NewDecoder(resp.Body).Decode(&page)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
-		}
-		var total int
-		var items []json.RawMessage
-		for k, raw := range page {
-			if k == "total" {
-				_ = json.Unmarshal(raw, &total)
-			} else {
-				_ = json.Unmarshal(raw, &items)
-			}
-		}
-		all = append(all, items...)
-		if len(all) >= total || len(items) == 0 {
-			break
-		}
-	}
-	joined, _ := json.Marshal(all)
-	if err := json.Unmarshal(joined, v); err != nil {
-		t.Fatal(err)
 	}
 }

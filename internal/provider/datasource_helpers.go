@@ -109,6 +109,17 @@ func objectList[T any](attrTypes map[string]attr.Type, items []T, attrs func(T) 
 	return list, diags
 }
 
+// attrTypesOf are the types of schema attributes, e.g. of a nested object, as
+// objectList and types.ObjectValue take them: derived, so that they cannot
+// disagree with the schema.
+func attrTypesOf(attrs map[string]schema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for name, a := range attrs {
+		out[name] = a.GetType()
+	}
+	return out
+}
+
 // listTypeOf is the type of a list of objects of attrTypes.
 func listTypeOf(attrTypes map[string]attr.Type) types.ListType {
 	return types.ListType{ElemType: types.ObjectType{AttrTypes: attrTypes}}
@@ -183,12 +194,29 @@ func statusFilterAttribute(what string, statuses []string) schema.StringAttribut
 	}
 }
 
-// dataSourceID is the deterministic id of a read: the path of what was read,
-// joined by '/', then the filters that were set as a sorted, escaped query.
+// dataSourceID is the deterministic id of a read, the one scheme of every data
+// source: the path of what was read joined by '/', then, when any filter is set,
+// '?' and the filters as a URL query sorted by name. A query says which part is a
+// filter, and several filters need names anyway.
 func dataSourceID(path []string, filters url.Values) string {
 	id := strings.Join(path, "/")
 	if len(filters) > 0 {
 		id += "?" + filters.Encode()
 	}
 	return id
+}
+
+// idAttribute is the computed id attribute of a data source whose id is
+// dataSourceID of the arguments pathArgs; example holds filters as a user might
+// set them, to show the query.
+func idAttribute(pathArgs []string, example url.Values) schema.StringAttribute {
+	placeholders := make([]string, len(pathArgs))
+	for i, a := range pathArgs {
+		placeholders[i] = "<" + a + ">"
+	}
+	return schema.StringAttribute{
+		MarkdownDescription: "Identifier built from the arguments: `" + strings.Join(placeholders, "/") + "`, then, when filters are set, " +
+			"`?` and the filters as a URL query sorted by name, e.g. `" + dataSourceID(placeholders, example) + "`.",
+		Computed: true,
+	}
 }

@@ -19,7 +19,7 @@ import (
 )
 
 // API faults the client rides out with retries end in the right result.
-func TestDataSource_RidesOutTransientFaults(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_RidesOutTransientFaults(t *testing.T) {
 	clearProviderEnv(t)
 	faults := map[string]fakeapi.Fault{
 		"429 Retry-After seconds": {Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1},
@@ -37,7 +37,7 @@ func TestDataSource_RidesOutTransientFaults(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: tasksConfig(providerBlock(url, authToken), testExecution),
+					Config: providerConfig(url, authToken).tasks(testExecution).String(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 					},
@@ -48,7 +48,7 @@ func TestDataSource_RidesOutTransientFaults(t *testing.T) {
 }
 
 // Faults that do not go away end in a diagnostic that says what happened.
-func TestDataSource_PersistentFaultDiagnostics(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_PersistentFaultDiagnostics(t *testing.T) {
 	clearProviderEnv(t)
 	cases := []struct {
 		name   string
@@ -58,7 +58,7 @@ func TestDataSource_PersistentFaultDiagnostics(t *testing.T) {
 	}{
 		{"throttled", fakeapi.Fault{Path: "/tasks", Status: 429}, "",
 			diagPattern("SWR API throttled the requests", "APIG.0308", "after 2 attempts")},
-		{"server never answers", fakeapi.Fault{Path: "/tasks", Hang: true}, "  timeouts {\n    read = \"2s\"\n  }",
+		{"server never answers", fakeapi.Fault{Path: "/tasks", Hang: true}, "timeouts {\n  read = \"2s\"\n}",
 			diagPattern("Timed out reading retention execution tasks", "read timeout", "timeouts")},
 		{"html page with 200", fakeapi.Fault{Path: "/tasks", Status: 200, Body: "<html>maintenance</html>", Header: map[string]string{"Content-Type": "text/html"}}, "",
 			diagPattern("Unreadable response from the SWR API", "text/html", "maintenance")},
@@ -79,7 +79,7 @@ func TestDataSource_PersistentFaultDiagnostics(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      tasksConfig(providerBlock(url, authToken, "  max_retries = 1"), testExecution, tc.extra),
+					Config:      providerConfig(url, authToken, "max_retries = 1").tasks(testExecution, tc.extra).String(),
 					ExpectError: tc.expect,
 				}},
 			})
@@ -89,7 +89,7 @@ func TestDataSource_PersistentFaultDiagnostics(t *testing.T) {
 
 // A 200 answer with null or missing fields and unknown extra fields is read, nulls
 // as zero values and empty times as null.
-func TestDataSource_NullMissingAndExtraFields(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_NullMissingAndExtraFields(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, nil)
@@ -99,7 +99,7 @@ func TestDataSource_NullMissingAndExtraFields(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authToken), testExecution),
+			Config: providerConfig(url, authToken).tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("repository"), knownvalue.StringExact("")),
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("end_time"), knownvalue.Null()),
@@ -113,7 +113,7 @@ func TestDataSource_NullMissingAndExtraFields(t *testing.T) {
 
 // Hostile path values are rejected at validate time, and the ones accepted (unicode,
 // dots inside a name) travel as one escaped path segment to the right route.
-func TestDataSource_HostilePathValues(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_HostilePathValues(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	for _, bad := range []string{"a/b", "%2F", "a?b", "a#b", "a b", "\tx", "..", "."} {
@@ -121,7 +121,7 @@ func TestDataSource_HostilePathValues(t *testing.T) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config:      tasksConfig(providerBlock(url, authToken), key),
+				Config:      providerConfig(url, authToken).tasks(key).String(),
 				ExpectError: regexp.MustCompile(`(?s)instance_id`),
 			}},
 		})
@@ -136,7 +136,7 @@ func TestDataSource_HostilePathValues(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authToken), key),
+			Config: providerConfig(url, authToken).tasks(key).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 			},
@@ -157,23 +157,15 @@ func TestDataSource_HostilePathValues(t *testing.T) {
 }
 
 // Arguments unknown until apply defer the read, as Terraform expects: no error.
-func TestDataSource_UnknownArgumentsDeferTheRead(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_UnknownArgumentsDeferTheRead(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 5, 1)
 	fake.SetTasks(testExecution, tasks)
-	config := providerBlock(url, authToken) + fmt.Sprintf(`
-resource "terraform_data" "ns" {
-  input = %q
-}
-
-data "swr_retention_execution_tasks" "x" {
-  instance_id    = %q
-  namespace_name = terraform_data.ns.output
-  policy_id      = %d
-  execution_id   = %d
-}
-`, testExecution.Namespace, testExecution.InstanceID, testExecution.PolicyID, testExecution.ExecutionID)
+	config := providerConfig(url, authToken).
+		block(`resource "terraform_data" "ns"`, fmt.Sprintf("input = %q", testExecution.Namespace)).
+		data("retention_execution_tasks", "x", fmt.Sprintf("instance_id = %q", testExecution.InstanceID), "namespace_name = terraform_data.ns.output",
+			fmt.Sprintf("policy_id = %d", testExecution.PolicyID), fmt.Sprintf("execution_id = %d", testExecution.ExecutionID)).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -187,7 +179,7 @@ data "swr_retention_execution_tasks" "x" {
 
 // TLS is verified by default; insecure = true and ca_cert_file both reach a fake
 // with a self-signed certificate.
-func TestDataSource_TLS(t *testing.T) {
+func TestAccProvider_TLS(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := fakeapi.StartTLS(t, fakeConfig())
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1)
@@ -201,23 +193,23 @@ func TestDataSource_TLS(t *testing.T) {
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      tasksConfig(providerBlock(url, authToken, "  max_retries = 1"), testExecution),
+				Config:      providerConfig(url, authToken, "max_retries = 1").tasks(testExecution).String(),
 				ExpectError: regexp.MustCompile(`(?s)Cannot reach the SWR API.*certificate`),
 			},
-			{Config: tasksConfig(providerBlock(url, authToken, "  insecure = true"), testExecution), ConfigStateChecks: ok},
-			{Config: tasksConfig(providerBlock(url, authToken, fmt.Sprintf("  ca_cert_file = %q", caFile)), testExecution), ConfigStateChecks: ok},
+			{Config: providerConfig(url, authToken, "insecure = true").tasks(testExecution).String(), ConfigStateChecks: ok},
+			{Config: providerConfig(url, authToken, fmt.Sprintf("ca_cert_file = %q", caFile)).tasks(testExecution).String(), ConfigStateChecks: ok},
 		},
 	})
 	t.Setenv("HW_CACERT", caFile)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: tasksConfig(providerBlock(url, authToken), testExecution), ConfigStateChecks: ok}},
+		Steps:                    []resource.TestStep{{Config: providerConfig(url, authToken).tasks(testExecution).String(), ConfigStateChecks: ok}},
 	})
 }
 
 // With TF_LOG=trace, no secret of any auth method appears in the log, in a
 // diagnostic, or in state.
-func TestDataSource_SecretsNeverLeak(t *testing.T) {
+func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 	clearProviderEnv(t)
 	secrets := []string{testToken, testSecretKey, testSecurityToken, testPassword}
 	for _, auth := range []authMethod{authToken, authAKSKTemporary, authPassword} {
@@ -227,7 +219,8 @@ func TestDataSource_SecretsNeverLeak(t *testing.T) {
 			t.Setenv("TF_ACC_LOG_PATH", logFile)
 			fake, url := startFake(t)
 			fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 150, 1))
-			// The second step fails with a 403 after retries, so diagnostics are covered too.
+			// The second read fails with a 500 on both attempts (max_retries = 1), so
+			// diagnostics and retries are covered too. (A 403 would not be retried.)
 			denied := testExecution
 			denied.ExecutionID = 115
 			fake.SetTasks(denied, nil)
@@ -253,14 +246,14 @@ func TestDataSource_SecretsNeverLeak(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					{Config: tasksConfig(providerBlock(url, authNone), testExecution), Check: noLeakInState},
+					{Config: providerConfig(url, authNone).tasks(testExecution).String(), Check: noLeakInState},
 				},
 			})
 			fake.AddFault(fakeapi.Fault{Path: "/executions/115/", Status: 500})
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					{Config: tasksConfig(providerBlock(url, authNone, "  max_retries = 1"), denied), ExpectError: regexp.MustCompile(`SWR service error`)},
+					{Config: providerConfig(url, authNone, "max_retries = 1").tasks(denied).String(), ExpectError: regexp.MustCompile(`SWR service error`)},
 				},
 			})
 			data, err := os.ReadFile(logFile)
@@ -278,25 +271,4 @@ func TestDataSource_SecretsNeverLeak(t *testing.T) {
 			}
 		})
 	}
-}
-
-// authEnv gives each way to authenticate through environment variables.
-var authEnv = map[authMethod]map[string]string{
-	authToken:         {"HW_AUTH_TOKEN": testToken},
-	authAKSKTemporary: {"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey, "HW_SECURITY_TOKEN": testSecurityToken},
-	authPassword:      {"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
-}
-
-// diagPattern matches a diagnostic holding parts in order, whatever the CLI's line
-// wrapping did to the spaces inside them.
-func diagPattern(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }

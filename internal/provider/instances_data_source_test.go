@@ -81,11 +81,7 @@ func TestAccInstancesDataSource_AllPagesAndFilters(t *testing.T) {
 		}
 		return listOf(out, instanceCheck)
 	}
-	cfg := providerBlock(url, authToken) +
-		dataHCL("instances", "all") +
-		dataHCL("instances", "running", `status = "Running"`) +
-		dataHCL("instances", "named", `name = "registry"`, `enterprise_project_id = "1"`) +
-		dataHCL("instances", "none", `name = "registry-9999"`)
+	cfg := providerConfig(url, authToken).data("instances", "all").data("instances", "running", `status = "Running"`).data("instances", "named", `name = "registry"`, `enterprise_project_id = "1"`).data("instances", "none", `name = "registry-9999"`).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -132,7 +128,7 @@ func TestAccInstancesDataSource_StatusFilter(t *testing.T) {
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(url, authToken) + dataHCL("instances", "x", `status = "running"`),
+				Config:      providerConfig(url, authToken).data("instances", "x", `status = "running"`).String(),
 				ExpectError: regexp.MustCompile(`(?s)status.*value must be one of:.*"Initial".*"Creating".*"Running".*"Unavailable"`),
 			},
 			{
@@ -141,7 +137,7 @@ func TestAccInstancesDataSource_StatusFilter(t *testing.T) {
 						t.Errorf("%d requests were sent for an invalid status", n)
 					}
 				},
-				Config: providerBlock(url, authToken) + dataHCL("instances", "x", `status = "Creating"`),
+				Config: providerConfig(url, authToken).data("instances", "x", `status = "Creating"`).String(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.swr_instances.x", tfjsonpath.New("instances"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
@@ -163,7 +159,7 @@ func TestAccInstancesDataSource_InvalidTime(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      providerBlock(url, authToken) + dataHCL("instances", "x"),
+			Config:      providerConfig(url, authToken).data("instances", "x").String(),
 			ExpectError: regexp.MustCompile(`(?s)Instance ins-odd has created_at "yesterday"`),
 		}},
 	})

@@ -58,10 +58,7 @@ func TestAccNamespacesDataSource_AllPages(t *testing.T) {
 		}
 		return listOf(out, namespaceCheck)
 	}
-	cfg := providerBlock(url, authAKSK) +
-		dataHCL("namespaces", "all", `instance_id = "ins-ns"`) +
-		dataHCL("namespaces", "public", `instance_id = "ins-ns"`, `public = true`) +
-		dataHCL("namespaces", "named", `instance_id = "ins-ns"`, `name = "team"`, `public = true`)
+	cfg := providerConfig(url, authAKSK).data("namespaces", "all", `instance_id = "ins-ns"`).data("namespaces", "public", `instance_id = "ins-ns"`, `public = true`).data("namespaces", "named", `instance_id = "ins-ns"`, `name = "team"`, `public = true`).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -103,15 +100,15 @@ func TestAccNamespacesDataSource_SampleAndErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(url, authToken) + dataHCL("namespaces", "x", `instance_id = "ins-nope"`),
+				Config:      providerConfig(url, authToken).data("namespaces", "x", `instance_id = "ins-nope"`).String(),
 				ExpectError: regexp.MustCompile(`(?s)Not found: namespaces.*HTTP 404.*instance_id "ins-nope"`),
 			},
 			{
-				Config:      providerBlock(url, authToken) + dataHCL("namespaces", "x", `instance_id = "a/b"`),
+				Config:      providerConfig(url, authToken).data("namespaces", "x", `instance_id = "a/b"`).String(),
 				ExpectError: regexp.MustCompile(`(?s)instance_id.*must not be blank or contain '/'`),
 			},
 			{
-				Config: providerBlock(url, authPassword) + dataHCL("namespaces", "shared", `instance_id = "`+fakeapi.SampleSharedInstance+`"`),
+				Config: providerConfig(url, authPassword).data("namespaces", "shared", `instance_id = "`+fakeapi.SampleSharedInstance+`"`).String(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.swr_namespaces.shared", tfjsonpath.New("namespaces"), knownvalue.ListSizeExact(fakeapi.SampleSharedNamespaces)),
 					statecheck.ExpectKnownValue("data.swr_namespaces.shared", tfjsonpath.New("namespaces").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{

@@ -3,9 +3,14 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -19,23 +24,15 @@ func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-func nullModel() providerModel {
-	return providerModel{
-		Region: types.StringNull(), Endpoint: types.StringNull(), IAMEndpoint: types.StringNull(), ProjectID: types.StringNull(),
-		AuthToken: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
-		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(), Insecure: types.BoolNull(),
-		CACertFile: types.StringNull(), MaxRetries: types.Int64Null(), MaxConcurrentRequests: types.Int64Null(),
-	}
-}
-
 // A value in the configuration wins over the environment; the environment fills in
 // what the configuration leaves out, with the documented fallbacks.
 func TestProviderSettings_ConfigurationWinsOverEnvironment(t *testing.T) {
-	m := nullModel()
-	m.Region = types.StringValue("ap-southeast-1")
-	m.AccessKey = types.StringValue("AK-from-hcl")
-	m.MaxRetries = types.Int64Value(2)
-	s := settingsFrom(m, env(map[string]string{
+	s := settingsFrom(map[string]attr.Value{
+		"region":      types.StringValue("ap-southeast-1"),
+		"access_key":  types.StringValue("AK-from-hcl"),
+		"max_retries": types.Int64Value(2),
+		"insecure":    types.BoolNull(),
+	}, env(map[string]string{
 		"HW_REGION_NAME":              "cn-north-4",
 		"HW_ACCESS_KEY":               "AK-from-env",
 		"CLOUD_SDK_SK":                "SK-from-sdk-env",
@@ -59,7 +56,7 @@ func TestProviderSettings_ConfigurationWinsOverEnvironment(t *testing.T) {
 }
 
 func TestProviderSettings_Defaults(t *testing.T) {
-	s := settingsFrom(nullModel(), env(nil))
+	s := settingsFrom(nil, env(nil))
 	if s.maxRetries != client.DefaultMaxRetries || s.maxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.insecure {
 		t.Errorf("defaults: retries %d, concurrency %d, insecure %v", s.maxRetries, s.maxConcurrentRequests, s.insecure)
 	}
@@ -85,7 +82,7 @@ func TestProviderSettings_CheckErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var diags diag.Diagnostics
-			settingsFrom(nullModel(), env(tc.env)).check(&diags)
+			settingsFrom(nil, env(tc.env)).check(&diags)
 			found := false
 			for _, d := range diags {
 				if d.Summary() == tc.want && (d.Severity() == diag.SeverityError) == tc.isErr {
@@ -96,6 +93,138 @@ func TestProviderSettings_CheckErrors(t *testing.T) {
 				t.Fatalf("want %q (error=%v), got %v", tc.want, tc.isErr, diags)
 			}
 		})
+	}
+}
+
+// An environment value that does not parse, or is out of the argument's range, is
+// an error naming the variable and what it must be; the default is used meanwhile.
+func TestProviderSettings_InvalidEnvironmentValueNamesTheRange(t *testing.T) {
+	cases := []struct {
+		variable, value, want string
+	}{
+		{"SWR_MAX_CONCURRENT_REQUESTS", "0", "a whole number from 1 to 32"},
+		{"SWR_MAX_CONCURRENT_REQUESTS", "33", "a whole number from 1 to 32"},
+		{"SWR_MAX_CONCURRENT_REQUESTS", "four", "a whole number from 1 to 32"},
+		{"HW_MAX_RETRIES", "101", "a whole number from 0 to 100"},
+		{"HW_MAX_RETRIES", "-1", "a whole number from 0 to 100"},
+		{"HW_INSECURE", "yes", "true or false"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.variable+"="+tc.value, func(t *testing.T) {
+			s := settingsFrom(nil, env(map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t", tc.variable: tc.value}))
+			if s.maxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.maxRetries != client.DefaultMaxRetries || s.insecure {
+				t.Errorf("an invalid value changed the settings: %+v", s)
+			}
+			var diags diag.Diagnostics
+			s.check(&diags)
+			if len(diags) != 1 || !diags.HasError() {
+				t.Fatalf("want one error, got %v", diags)
+			}
+			wantDetail := fmt.Sprintf("%s=%q is not %s.", tc.variable, tc.value, tc.want)
+			if d := diags[0]; d.Summary() != "Invalid environment variable" || !strings.HasPrefix(d.Detail(), wantDetail) {
+				t.Errorf("got %q: %q; want the detail to start with %q", d.Summary(), d.Detail(), wantDetail)
+			}
+		})
+	}
+	// The values at both ends of a range are valid.
+	s := settingsFrom(nil, env(map[string]string{"SWR_MAX_CONCURRENT_REQUESTS": "32", "HW_MAX_RETRIES": "0"}))
+	if s.maxConcurrentRequests != 32 || s.maxRetries != 0 || len(s.envErrors) != 0 {
+		t.Errorf("range ends: concurrency %d, retries %d, errors %v", s.maxConcurrentRequests, s.maxRetries, s.envErrors)
+	}
+}
+
+// The table of arguments is whole: unique names and variables, a variable for
+// every argument, defaults that parse and lie in range, and the schema holds
+// exactly its arguments, sensitive where the table says.
+func TestProviderArguments_Consistent(t *testing.T) {
+	names, vars := map[string]bool{}, map[string]string{}
+	for _, a := range providerArguments {
+		if names[a.name] {
+			t.Errorf("argument %s appears twice", a.name)
+		}
+		names[a.name] = true
+		if len(a.env) == 0 || a.description == "" {
+			t.Errorf("argument %s needs a description and an environment variable", a.name)
+		}
+		for _, v := range a.env {
+			if other, ok := vars[v]; ok {
+				t.Errorf("variable %s belongs to both %s and %s", v, other, a.name)
+			}
+			vars[v] = a.name
+		}
+		var s settings
+		if a.def != "" {
+			if err := a.set(&s, a.def); err != nil {
+				t.Errorf("default %q of %s: %v", a.def, a.name, err)
+			}
+		}
+		if err := a.set(&s, ""); err == nil && a.want() != "a string" {
+			t.Errorf("%s accepts an empty value", a.name)
+		}
+	}
+	attrs := providerSchemaAttributes()
+	if len(attrs) != len(providerArguments) {
+		t.Errorf("schema has %d attributes, the table %d arguments", len(attrs), len(providerArguments))
+	}
+	for _, a := range providerArguments {
+		at, ok := attrs[a.name]
+		if !ok {
+			t.Errorf("schema lacks %s", a.name)
+			continue
+		}
+		if at.IsSensitive() != a.sensitive || !at.IsOptional() {
+			t.Errorf("%s: sensitive %v optional %v in the schema", a.name, at.IsSensitive(), at.IsOptional())
+		}
+		for _, v := range a.env {
+			if !strings.Contains(at.GetMarkdownDescription(), "`"+v+"`") {
+				t.Errorf("the description of %s does not name %s", a.name, v)
+			}
+		}
+	}
+	// Secrets are masked in logs by value; every sensitive argument must be one
+	// of the credentials' secrets.
+	secrets := map[string]bool{}
+	var s settings
+	for _, a := range providerArguments {
+		if a.sensitive {
+			if err := a.set(&s, "secret-of-"+a.name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, v := range s.credentials.Secrets() {
+		secrets[v] = true
+	}
+	for _, a := range providerArguments {
+		if a.sensitive && !secrets["secret-of-"+a.name] {
+			t.Errorf("sensitive %s is not among the secrets the logs mask", a.name)
+		}
+	}
+}
+
+// A duration argument (none yet; request_timeout will be one) is a row like any
+// other: a GoDuration attribute, parsed from configuration or environment.
+func TestProviderArguments_DurationKind(t *testing.T) {
+	var got time.Duration
+	a := providerArgument{name: "some_timeout", env: []string{"SWR_SOME_TIMEOUT"}, def: "60s", description: "A timeout.",
+		field: func(*settings) any { return &got }}
+	at, ok := a.schemaAttribute().(schema.StringAttribute)
+	if !ok || at.CustomType != (timetypes.GoDurationType{}) {
+		t.Fatalf("schema attribute %#v; want a string of timetypes.GoDurationType", a.schemaAttribute())
+	}
+	if !strings.Contains(at.MarkdownDescription, "Default: `60s`.") || !strings.Contains(at.MarkdownDescription, "Environment: `SWR_SOME_TIMEOUT`.") {
+		t.Errorf("description %q", at.MarkdownDescription)
+	}
+	var s settings
+	text, ok := configText(timetypes.NewGoDurationValueFromStringMust("2m30s"))
+	if !ok || a.set(&s, text) != nil || got != 150*time.Second {
+		t.Errorf("configuration value: %q %v -> %s", text, ok, got)
+	}
+	if err := a.set(&s, "soon"); err == nil {
+		t.Error("accepted soon")
+	}
+	if a.want() != `a duration such as "60s" or "2m30s"` {
+		t.Errorf("want %q", a.want())
 	}
 }
 
@@ -117,35 +246,27 @@ func TestProvider_DefaultEndpoints(t *testing.T) {
 }
 
 // Provider configuration problems stop the plan with a diagnostic, before any request.
-func TestProvider_ConfigurationErrors(t *testing.T) {
+func TestAccProvider_ConfigurationErrors(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
 	cases := []struct {
 		name     string
-		provider string
+		provider testConfig
 		expect   *regexp.Regexp
 	}{
-		{"no credentials", providerBlock(url, authNone), regexp.MustCompile(`No SWR credentials`)},
-		{"two methods", providerBlock(url, authToken, fmt.Sprintf("  access_key = %q\n  secret_key = %q", testAccessKey, testSecretKey)), regexp.MustCompile(`More than one way to authenticate`)},
-		{"half pair", providerBlock(url, authNone, fmt.Sprintf("  access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`)},
-		{"endpoint not a URL", `provider "swr" {
-  endpoint = "not a url"
-  iam_endpoint = "` + url + `"
-  region = "cn-north-4"
-  auth_token = "` + testToken + `"
-}
-`, regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`)},
-		{"no region and no endpoint", `provider "swr" {
-  auth_token = "` + testToken + `"
-}
-`, regexp.MustCompile(`(?s)Missing region.*endpoint`)},
+		{"no credentials", providerConfig(url, authNone), regexp.MustCompile(`No SWR credentials`)},
+		{"two methods", providerConfig(url, authToken, fmt.Sprintf("access_key = %q", testAccessKey), fmt.Sprintf("secret_key = %q", testSecretKey)), regexp.MustCompile(`More than one way to authenticate`)},
+		{"half pair", providerConfig(url, authNone, fmt.Sprintf("access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`)},
+		{"endpoint not a URL", testConfig{}.block(`provider "swr"`, `endpoint = "not a url"`, fmt.Sprintf("iam_endpoint = %q", url),
+			`region = "cn-north-4"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`)},
+		{"no region and no endpoint", testConfig{}.block(`provider "swr"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Missing region.*endpoint`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tasksConfig(tc.provider, testExecution), ExpectError: tc.expect}},
+				Steps:                    []resource.TestStep{{Config: tc.provider.tasks(testExecution).String(), ExpectError: tc.expect}},
 			})
 		})
 	}
@@ -156,7 +277,7 @@ func TestProvider_ConfigurationErrors(t *testing.T) {
 
 // Credentials and settings come from the environment variables users already have;
 // the project id is looked up through IAM when none is given.
-func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
+func TestAccProvider_EnvironmentAndProjectLookup(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 12, 5)
@@ -169,7 +290,7 @@ func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(`provider "swr" {}`+"\n", testExecution),
+			Config: testConfig{}.block(`provider "swr"`).tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 			},
@@ -182,29 +303,13 @@ func TestProvider_EnvironmentAndProjectLookup(t *testing.T) {
 
 // A provider argument unknown until apply is an error on that attribute that says
 // how to fix it (the HashiCups pattern), not a request with an empty value.
-func TestProvider_UnknownArgumentIsAnAttributeError(t *testing.T) {
+func TestAccProvider_UnknownArgumentIsAnAttributeError(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
-	config := fmt.Sprintf(`
-resource "terraform_data" "token" {
-  input = %q
-}
-
-provider "swr" {
-  endpoint     = %q
-  iam_endpoint = %q
-  region       = "cn-north-4"
-  auth_token   = terraform_data.token.output
-}
-
-data "swr_retention_execution_tasks" "x" {
-  instance_id    = %q
-  namespace_name = %q
-  policy_id      = %d
-  execution_id   = %d
-}
-`, testToken, url, url, testExecution.InstanceID, testExecution.Namespace, testExecution.PolicyID, testExecution.ExecutionID)
+	config := providerConfig(url, authNone, "auth_token = terraform_data.token.output").
+		block(`resource "terraform_data" "token"`, fmt.Sprintf("input = %q", testToken)).
+		tasks(testExecution).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

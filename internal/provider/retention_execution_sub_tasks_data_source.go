@@ -41,10 +41,7 @@ func (d *retentionExecutionSubTasksDataSource) Schema(ctx context.Context, _ dat
 			"one per artifact the task acted on (for action `DEL`, a tag it deleted), with the outcome of each. " +
 			"Reads every page of the listing and returns the sub-tasks in the API's order.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier built from the arguments: `<instance_id>/<namespace_name>/<policy_id>/<execution_id>/<task_id>`, with `?status=<status>` when filtered.",
-				Computed:            true,
-			},
+			"id":             idAttribute([]string{"instance_id", "namespace_name", "policy_id", "execution_id", "task_id"}, url.Values{"status": {"Failed"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": pathSegmentAttribute("Name of the namespace the retention policy belongs to."),
 			"policy_id":      positiveIDAttribute("ID of the retention policy."),

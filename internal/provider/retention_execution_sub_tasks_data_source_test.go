@@ -18,24 +18,6 @@ import (
 
 const subTaskOfTask = 2439
 
-// expectedSubTasks is the exact state value of the sub-tasks, field by field.
-func expectedSubTasks(subs []fakeapi.SubTask) knownvalue.Check {
-	return listOf(subs, func(s fakeapi.SubTask) knownvalue.Check {
-		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":          knownvalue.Int64Exact(s.ID),
-			"job_id":      knownvalue.StringExact(fmt.Sprint(s.JobID)),
-			"namespace":   knownvalue.StringExact(s.Namespace),
-			"repository":  knownvalue.StringExact(s.Repository),
-			"tag":         knownvalue.StringExact(s.Tag),
-			"digest":      knownvalue.StringExact(s.Digest),
-			"action":      knownvalue.StringExact(s.Action),
-			"status":      knownvalue.StringExact(s.Status),
-			"status_text": knownvalue.StringExact(s.StatusText),
-			"op_time":     timeCheck(s.OpTime),
-		})
-	})
-}
-
 // subTasksFixture are n deletions by task 2439, one in four failed.
 func subTasksFixture(n int) []fakeapi.SubTask {
 	out := make([]fakeapi.SubTask, n)
@@ -51,14 +33,9 @@ func subTasksFixture(n int) []fakeapi.SubTask {
 	return out
 }
 
-func subTasksArgs(taskID int64, extra ...string) []string {
-	return append([]string{`instance_id = "ins-test"`, `namespace_name = "platform"`, `policy_id = 7`, `execution_id = 113`,
-		fmt.Sprintf("task_id = %d", taskID)}, extra...)
-}
-
 // Every page of 230 sub-tasks, every field, on each way to authenticate; the
 // status filter goes to the API; a second plan has nothing to do.
-func TestDataSource_SubTasks_AllPagesAndStatusFilter(t *testing.T) {
+func TestAccRetentionExecutionSubTasksDataSource_AllPagesAndStatusFilter(t *testing.T) {
 	for _, auth := range []authMethod{authToken, authAKSK, authPassword} {
 		t.Run(string(auth), func(t *testing.T) {
 			clearProviderEnv(t)
@@ -71,9 +48,9 @@ func TestDataSource_SubTasks_AllPagesAndStatusFilter(t *testing.T) {
 					failed = append(failed, s)
 				}
 			}
-			cfg := providerBlock(url, auth) +
-				dataHCL("retention_execution_sub_tasks", "all", subTasksArgs(subTaskOfTask)...) +
-				dataHCL("retention_execution_sub_tasks", "failed", subTasksArgs(subTaskOfTask, `status = "Failed"`)...)
+			cfg := providerConfig(url, auth).
+				subTasks("all", subTaskOfTask).
+				subTasks("failed", subTaskOfTask, `status = "Failed"`).String()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -106,7 +83,7 @@ func TestDataSource_SubTasks_AllPagesAndStatusFilter(t *testing.T) {
 
 // job_id may come as a string (the SDK says int32): it is kept as text either
 // way. An empty op_time is null; a task without sub-tasks is an empty list.
-func TestDataSource_SubTasks_JobIDAsStringAndEmpty(t *testing.T) {
+func TestAccRetentionExecutionSubTasksDataSource_JobIDAsStringAndEmpty(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 5))
@@ -117,9 +94,9 @@ func TestDataSource_SubTasks_JobIDAsStringAndEmpty(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(url, authToken) +
-				dataHCL("retention_execution_sub_tasks", "string_job", subTasksArgs(subTaskOfTask)...) +
-				dataHCL("retention_execution_sub_tasks", "none", subTasksArgs(emptyTask)...),
+			Config: providerConfig(url, authToken).
+				subTasks("string_job", subTaskOfTask).
+				subTasks("none", emptyTask).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.swr_retention_execution_sub_tasks.string_job", tfjsonpath.New("sub_tasks"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -135,20 +112,21 @@ func TestDataSource_SubTasks_JobIDAsStringAndEmpty(t *testing.T) {
 	})
 }
 
-func TestDataSource_SubTasks_ErrorsAndInvalidArguments(t *testing.T) {
+func TestAccRetentionExecutionSubTasksDataSource_ErrorsAndInvalidArguments(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetSubTasks(testExecution, subTaskOfTask, subTasksFixture(2))
-	provider := providerBlock(url, authToken, "  max_retries = 1")
+	provider := providerConfig(url, authToken, "max_retries = 1")
 	cases := []struct {
 		name   string
-		args   []string
+		taskID int64
+		status string
 		expect *regexp.Regexp
 	}{
-		{"unknown task", subTasksArgs(77), regexp.MustCompile(`(?s)Not found: retention execution sub-tasks.*HTTP 404.*task_id 77`)},
-		{"bad time", subTasksArgs(subTaskOfTask), regexp.MustCompile(`(?s)Invalid time in the SWR API response.*Sub-task 1 has op_time "yesterday"`)},
-		{"zero task id", subTasksArgs(0), regexp.MustCompile(`(?s)task_id.*must be between 1 and 2147483647`)},
-		{"lower-case status", subTasksArgs(subTaskOfTask, `status = "succeed"`), regexp.MustCompile(`(?s)value must be one of:.*"Initialized".*"Stopped"`)},
+		{"unknown task", 77, "", regexp.MustCompile(`(?s)Not found: retention execution sub-tasks.*HTTP 404.*task_id 77`)},
+		{"bad time", subTaskOfTask, "", regexp.MustCompile(`(?s)Invalid time in the SWR API response.*Sub-task 1 has op_time "yesterday"`)},
+		{"zero task id", 0, "", regexp.MustCompile(`(?s)task_id.*must be between 1 and 2147483647`)},
+		{"lower-case status", subTaskOfTask, `status = "succeed"`, regexp.MustCompile(`(?s)value must be one of:.*"Initialized".*"Stopped"`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,7 +136,7 @@ func TestDataSource_SubTasks_ErrorsAndInvalidArguments(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      provider + dataHCL("retention_execution_sub_tasks", "x", tc.args...),
+					Config:      provider.subTasks("x", tc.taskID, tc.status).String(),
 					ExpectError: tc.expect,
 				}},
 			})

@@ -3,13 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -44,10 +45,7 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 			"repository, with how many artifact versions it considered (`total`) and kept (`retained`). " +
 			"Reads every page of the listing and returns the tasks in the API's order.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier built from the arguments: `<instance_id>/<namespace_name>/<policy_id>/<execution_id>`, with `/<status>` when filtered.",
-				Computed:            true,
-			},
+			"id":             idAttribute([]string{"instance_id", "namespace_name", "policy_id", "execution_id"}, url.Values{"status": {"Failed"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": pathSegmentAttribute("Name of the namespace the retention policy belongs to."),
 			"policy_id":      positiveIDAttribute("ID of the retention policy."),
@@ -78,26 +76,29 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 			"tasks": schema.ListNestedAttribute{
 				MarkdownDescription: "The tasks, in the API's order. An execution without tasks gives an empty list.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Task ID."},
-						"execution_id":    schema.Int64Attribute{Computed: true, MarkdownDescription: "ID of the execution the task belongs to."},
-						"repository":      schema.StringAttribute{Computed: true, MarkdownDescription: "Repository the task worked on."},
-						"job_id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the job that ran the task."},
-						"status":          schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the task: " + quotedList(client.TaskStatuses) + "."},
-						"status_code":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Job status code: `0` pending, `1` scheduled, `2` running, `3` final (stopped, error or success)."},
-						"status_revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "Revision of the job run (Unix seconds)."},
-						"start_time":      schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Start time, RFC 3339."},
-						"end_time":        schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "End time, RFC 3339; null while the task runs."},
-						"total":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task considered."},
-						"retained":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task kept; `total - retained` were removed."},
-					},
-				},
+				NestedObject:        schema.NestedAttributeObject{Attributes: taskAttributes()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
 		},
+	}
+}
+
+// taskAttributes describe one element of tasks.
+func taskAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Task ID."},
+		"execution_id":    schema.Int64Attribute{Computed: true, MarkdownDescription: "ID of the execution the task belongs to."},
+		"repository":      schema.StringAttribute{Computed: true, MarkdownDescription: "Repository the task worked on."},
+		"job_id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the job that ran the task."},
+		"status":          schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the task: " + quotedList(client.TaskStatuses) + "."},
+		"status_code":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Job status code: `0` pending, `1` scheduled, `2` running, `3` final (stopped, error or success)."},
+		"status_revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "Revision of the job run (Unix seconds)."},
+		"start_time":      schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Start time, RFC 3339."},
+		"end_time":        schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "End time, RFC 3339; null while the task runs."},
+		"total":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task considered."},
+		"retained":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task kept; `total - retained` were removed."},
 	}
 }
 
@@ -129,15 +130,16 @@ func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req dataso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := fmt.Sprintf("%s/%s/%d/%d", in.InstanceID, in.NamespaceName, in.PolicyID, in.ExecutionID)
+	filters := url.Values{}
 	if in.Status != "" {
-		id += "/" + in.Status
+		filters.Set("status", in.Status)
 	}
-	model.ID = types.StringValue(id)
+	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, in.NamespaceName, strconv.FormatInt(in.PolicyID, 10),
+		strconv.FormatInt(in.ExecutionID, 10)}, filters))
 	model.Total = types.Int64Value(int64(len(tasks)))
 	// tasks goes into state below as a ready-made Terraform value; Set would turn a
 	// large list into framework values and back several times (see bench_test.go).
-	model.Tasks = types.ListNull(types.ObjectType{AttrTypes: taskAttrTypes})
+	model.Tasks = types.ListNull(taskObjectType)
 	summary := summarizeTasks(tasks)
 	perStatus, diags := types.MapValueFrom(ctx, types.Int64Type, summary.perStatus)
 	resp.Diagnostics.Append(diags...)
@@ -172,31 +174,21 @@ func summarizeTasks(tasks []client.Task) taskSummary {
 	return s
 }
 
-// taskAttrTypes is the object type of one element of tasks.
-var taskAttrTypes = map[string]attr.Type{
-	"id":              types.Int64Type,
-	"execution_id":    types.Int64Type,
-	"repository":      types.StringType,
-	"job_id":          types.StringType,
-	"status":          types.StringType,
-	"status_code":     types.Int64Type,
-	"status_revision": types.Int64Type,
-	"start_time":      timetypes.RFC3339Type{},
-	"end_time":        timetypes.RFC3339Type{},
-	"total":           types.Int64Type,
-	"retained":        types.Int64Type,
-}
-
-// taskObjectType is the Terraform type of one element of tasks, derived from the
-// schema's attribute types so that the two cannot disagree.
-var taskObjectType = types.ObjectType{AttrTypes: taskAttrTypes}.TerraformType(context.Background())
+// taskObjectType is the type of one element of tasks, derived from the schema's
+// taskAttributes so that the two cannot disagree; taskTerraformType is the same
+// as a tftypes type, for taskTerraformValue.
+var (
+	taskObjectType    = schema.NestedAttributeObject{Attributes: taskAttributes()}.Type()
+	taskTerraformType = taskObjectType.TerraformType(context.Background())
+)
 
 // taskTerraformValue builds the tasks list as a Terraform value directly. At 10,000
 // tasks this halves the time and allocations of a read compared with building
 // framework values and letting State.Set convert them (measured with
-// BenchmarkReadDataSource); the state it produces is byte for byte the same.
+// BenchmarkReadDataSource); the state it produces is byte for byte the same
+// (TestTaskTerraformValue_StateEqualsStateSet).
 func taskTerraformValue(tasks []client.Task) (tftypes.Value, diag.Diagnostics) {
-	listType := tftypes.List{ElementType: taskObjectType}
+	listType := tftypes.List{ElementType: taskTerraformType}
 	elems := make([]tftypes.Value, len(tasks))
 	var diags diag.Diagnostics
 	for i, t := range tasks {
@@ -207,7 +199,7 @@ func taskTerraformValue(tasks []client.Task) (tftypes.Value, diag.Diagnostics) {
 		if diags.HasError() {
 			return tftypes.NewValue(listType, nil), diags
 		}
-		elems[i] = tftypes.NewValue(taskObjectType, map[string]tftypes.Value{
+		elems[i] = tftypes.NewValue(taskTerraformType, map[string]tftypes.Value{
 			"id":              tftypes.NewValue(tftypes.Number, t.ID),
 			"execution_id":    tftypes.NewValue(tftypes.Number, t.ExecutionID),
 			"repository":      tftypes.NewValue(tftypes.String, t.Repository),

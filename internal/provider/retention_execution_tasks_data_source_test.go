@@ -16,67 +16,9 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
-const tasksAddress = "data.swr_retention_execution_tasks.x"
-
-// testExecution is where the tests put their tasks.
-var testExecution = fakeapi.ExecutionKey{InstanceID: "ins-test", Namespace: "platform", PolicyID: 7, ExecutionID: 113}
-
-// tasksConfig is a provider block plus the data source over key, with extra
-// arguments (e.g. `status = "Failed"`) inside the data block.
-func tasksConfig(providerHCL string, key fakeapi.ExecutionKey, extra ...string) string {
-	return providerHCL + fmt.Sprintf(`
-data "swr_retention_execution_tasks" "x" {
-  instance_id    = %q
-  namespace_name = %q
-  policy_id      = %d
-  execution_id   = %d
-%s
-}
-
-output "task_count" {
-  value = length(data.swr_retention_execution_tasks.x.tasks)
-}
-`, key.InstanceID, key.Namespace, key.PolicyID, key.ExecutionID, strings.Join(extra, "\n"))
-}
-
-// expectedTasks is the exact state value of the tasks, field by field.
-func expectedTasks(tasks []fakeapi.Task) knownvalue.Check {
-	elems := make([]knownvalue.Check, len(tasks))
-	for i, t := range tasks {
-		var end knownvalue.Check = knownvalue.Null()
-		if t.EndTime != "" {
-			end = knownvalue.StringExact(t.EndTime)
-		}
-		elems[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":              knownvalue.Int64Exact(t.ID),
-			"execution_id":    knownvalue.Int64Exact(t.ExecutionID),
-			"repository":      knownvalue.StringExact(t.Repository),
-			"job_id":          knownvalue.StringExact(t.JobID),
-			"status":          knownvalue.StringExact(t.Status),
-			"status_code":     knownvalue.Int64Exact(int64(t.StatusCode)),
-			"status_revision": knownvalue.Int64Exact(t.StatusRevision),
-			"start_time":      knownvalue.StringExact(t.StartTime),
-			"end_time":        end,
-			"total":           knownvalue.Int64Exact(t.Total),
-			"retained":        knownvalue.Int64Exact(t.Retained),
-		})
-	}
-	return knownvalue.ListExact(elems)
-}
-
-func filterTasks(tasks []fakeapi.Task, status string) []fakeapi.Task {
-	var out []fakeapi.Task
-	for _, t := range tasks {
-		if t.Status == status {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // Each way to authenticate reads every page of a 250-task execution, and every
 // field of every task lands in state as the API sent it.
-func TestDataSource_AllPagesEveryAuthMethod(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_AllPagesEveryAuthMethod(t *testing.T) {
 	for _, auth := range []authMethod{authToken, authAKSK, authAKSKTemporary, authPassword} {
 		t.Run(string(auth), func(t *testing.T) {
 			clearProviderEnv(t)
@@ -88,7 +30,8 @@ func TestDataSource_AllPagesEveryAuthMethod(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: tasksConfig(providerBlock(url, auth, fmt.Sprintf("  project_id = %q", fakeapi.DefaultProjectID)), testExecution),
+					Config: providerConfig(url, auth, fmt.Sprintf("project_id = %q", fakeapi.DefaultProjectID)).tasks(testExecution).
+						block(`output "task_count"`, "value = length("+tasksAddress+".tasks)").String(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 						statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("total"), knownvalue.Int64Exact(250)),
@@ -110,7 +53,7 @@ func TestDataSource_AllPagesEveryAuthMethod(t *testing.T) {
 }
 
 // The summary counts match the tasks: every status a key, sums of total and retained.
-func TestDataSource_SummaryCounts(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_SummaryCounts(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 260, 11)
@@ -132,7 +75,7 @@ func TestDataSource_SummaryCounts(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authToken), testExecution),
+			Config: providerConfig(url, authToken).tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks_per_status"), knownvalue.MapExact(perStatus)),
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("versions_total"), knownvalue.Int64Exact(sumTotal)),
@@ -144,7 +87,7 @@ func TestDataSource_SummaryCounts(t *testing.T) {
 }
 
 // status narrows the listing on the API side; total counts the filtered set.
-func TestDataSource_StatusFilter(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_StatusFilter(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 330, 7)
@@ -157,11 +100,11 @@ func TestDataSource_StatusFilter(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authToken), testExecution, `  status = "Failed"`),
+			Config: providerConfig(url, authToken).tasks(testExecution, `status = "Failed"`).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(failed)),
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("total"), knownvalue.Int64Exact(int64(len(failed)))),
-				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact("ins-test/platform/7/113/Failed")),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("id"), knownvalue.StringExact("ins-test/platform/7/113?status=Failed")),
 			},
 			Check: func(_ *terraform.State) error {
 				for _, r := range fake.Requests() {
@@ -177,7 +120,7 @@ func TestDataSource_StatusFilter(t *testing.T) {
 
 // An execution without tasks is an empty list, not null; and a second plan over
 // the same configuration has nothing to do (the id is not random).
-func TestDataSource_EmptyExecutionAndStablePlan(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_EmptyExecutionAndStablePlan(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	empty := testExecution
@@ -194,13 +137,13 @@ func TestDataSource_EmptyExecutionAndStablePlan(t *testing.T) {
 			ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{
-					Config: tasksConfig(providerBlock(url, authToken), key),
+					Config: providerConfig(url, authToken).tasks(key).String(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), want),
 					},
 				},
 				{
-					Config: tasksConfig(providerBlock(url, authToken), key),
+					Config: providerConfig(url, authToken).tasks(key).String(),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
@@ -211,7 +154,7 @@ func TestDataSource_EmptyExecutionAndStablePlan(t *testing.T) {
 }
 
 // API errors become diagnostics that say what probably went wrong.
-func TestDataSource_APIErrorDiagnostics(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_APIErrorDiagnostics(t *testing.T) {
 	clearProviderEnv(t)
 	cases := []struct {
 		name   string
@@ -259,14 +202,14 @@ func TestDataSource_APIErrorDiagnostics(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(fake)
 			}
-			provider := providerBlock(url, tc.auth, "  max_retries = 1")
+			provider := providerConfig(url, tc.auth, "max_retries = 1")
 			if tc.auth == authNone {
-				provider = providerBlock(url, authNone, "  max_retries = 1", `  auth_token = "not-a-valid-token"`)
+				provider = providerConfig(url, authNone, "max_retries = 1", `auth_token = "not-a-valid-token"`)
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      tasksConfig(provider, tc.key),
+					Config:      provider.tasks(tc.key).String(),
 					ExpectError: tc.expect,
 				}},
 			})
@@ -275,10 +218,10 @@ func TestDataSource_APIErrorDiagnostics(t *testing.T) {
 }
 
 // Bad arguments are rejected at validate time, before any request.
-func TestDataSource_InvalidArgumentsRejectedBeforeAnyRequest(t *testing.T) {
+func TestAccRetentionExecutionTasksDataSource_InvalidArgumentsRejectedBeforeAnyRequest(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
-	provider := providerBlock(url, authToken)
+	provider := providerConfig(url, authToken)
 	cases := []struct {
 		name   string
 		key    fakeapi.ExecutionKey
@@ -300,7 +243,7 @@ func TestDataSource_InvalidArgumentsRejectedBeforeAnyRequest(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      tasksConfig(provider, tc.key, tc.extra),
+					Config:      provider.tasks(tc.key, tc.extra).String(),
 					ExpectError: tc.expect,
 				}},
 			})

@@ -42,10 +42,7 @@ func (d *retentionExecutionsDataSource) Schema(ctx context.Context, _ datasource
 			"`data.swr_retention_executions.x.latest.id` can feed `swr_retention_execution_tasks` directly. " +
 			"The API filters executions by neither status nor dry run: the provider reads every page, then filters.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier built from the arguments: `<instance_id>/<namespace_name>/<policy_id>`, then the filters that are set as a query, e.g. `?dry_run=false&status=Failed`.",
-				Computed:            true,
-			},
+			"id":             idAttribute([]string{"instance_id", "namespace_name", "policy_id"}, url.Values{"status": {"Failed"}, "dry_run": {"false"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": pathSegmentAttribute("Name of the namespace the retention policy belongs to."),
 			"policy_id":      positiveIDAttribute("ID of the retention policy."),
@@ -125,10 +122,16 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The newest execution matching the filters is the list's first element.
+	// The newest execution matching the filters is the first of the list.
 	latest := types.ObjectNull(executionAttrTypes)
-	if elems := list.Elements(); len(elems) > 0 {
-		latest = elems[0].(types.Object)
+	if len(executions) > 0 {
+		attrs, diags := executionAttrs(executions[0])
+		resp.Diagnostics.Append(diags...)
+		latest, diags = types.ObjectValue(executionAttrTypes, attrs)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, in.NamespaceName, strconv.FormatInt(in.PolicyID, 10)}, filters))
 	model.Executions = list
@@ -136,16 +139,9 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-// executionAttrTypes is the object type of one execution.
-var executionAttrTypes = map[string]attr.Type{
-	"id":         types.Int64Type,
-	"policy_id":  types.Int64Type,
-	"dry_run":    types.BoolType,
-	"status":     types.StringType,
-	"trigger":    types.StringType,
-	"start_time": timetypes.RFC3339Type{},
-	"end_time":   timetypes.RFC3339Type{},
-}
+// executionAttrTypes is the object type of one execution, derived from the
+// schema's executionAttributes.
+var executionAttrTypes = attrTypesOf(executionAttributes())
 
 func executionAttrs(e client.Execution) (map[string]attr.Value, diag.Diagnostics) {
 	start, diags := timeValue(e.StartTime, "Execution", e.ID, "start_time")

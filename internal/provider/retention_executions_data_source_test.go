@@ -70,22 +70,19 @@ func latestCheck(execs []fakeapi.Execution) knownvalue.Check {
 // Every page is read and the filters apply to the whole listing (the API takes
 // neither): all executions, by status, by dry run, both, and none (a policy that
 // never ran), each with its latest. A second plan has nothing to do.
-func TestDataSource_Executions_FiltersAndLatest(t *testing.T) {
+func TestAccRetentionExecutionsDataSource_FiltersAndLatest(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	execs := executionsFixture(230)
 	fake.SetExecutions("ins-test", "platform", 7, execs)
 	fake.SetExecutions("ins-test", "platform", 8, nil)
 
-	args := func(policy int, extra ...string) []string {
-		return append([]string{`instance_id = "ins-test"`, `namespace_name = "platform"`, fmt.Sprintf("policy_id = %d", policy)}, extra...)
-	}
-	cfg := providerBlock(url, authToken) +
-		dataHCL("retention_executions", "all", args(7)...) +
-		dataHCL("retention_executions", "failed", args(7, `status = "Failed"`)...) +
-		dataHCL("retention_executions", "dry", args(7, `dry_run = true`)...) +
-		dataHCL("retention_executions", "real_stopped", args(7, `status = "Stopped"`, `dry_run = false`)...) +
-		dataHCL("retention_executions", "never_ran", args(8)...)
+	cfg := providerConfig(url, authToken).
+		data("retention_executions", "all", policyArgs("ins-test", "platform", 7)...).
+		data("retention_executions", "failed", policyArgs("ins-test", "platform", 7, `status = "Failed"`)...).
+		data("retention_executions", "dry", policyArgs("ins-test", "platform", 7, `dry_run = true`)...).
+		data("retention_executions", "real_stopped", policyArgs("ins-test", "platform", 7, `status = "Stopped"`, `dry_run = false`)...).
+		data("retention_executions", "never_ran", policyArgs("ins-test", "platform", 8)...).String()
 	cases := []struct {
 		name, id string
 		ok       func(fakeapi.Execution) bool
@@ -129,21 +126,17 @@ func TestDataSource_Executions_FiltersAndLatest(t *testing.T) {
 }
 
 // The sample's newest real run is 114, still running; 113 is the newest failed one.
-func TestDataSource_Executions_SampleLatestPerFilter(t *testing.T) {
+func TestAccRetentionExecutionsDataSource_SampleLatestPerFilter(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SeedSample()
-	args := []string{`instance_id = "ins-demo"`, `namespace_name = "platform"`, `policy_id = 7`}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(url, authAKSK) +
-				dataHCL("retention_executions", "real", append(args, `dry_run = false`)...) +
-				dataHCL("retention_executions", "failed", append(args, `status = "Failed"`)...) + `
-output "failed_latest_id" {
-  value = data.swr_retention_executions.failed.latest.id
-}
-`,
+			Config: providerConfig(url, authAKSK).
+				data("retention_executions", "real", policyArgs("ins-demo", "platform", 7, `dry_run = false`)...).
+				data("retention_executions", "failed", policyArgs("ins-demo", "platform", 7, `status = "Failed"`)...).
+				block(`output "failed_latest_id"`, `value = data.swr_retention_executions.failed.latest.id`).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.swr_retention_executions.real", tfjsonpath.New("executions"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.Int64Exact(114), "status": knownvalue.StringExact("InProgress"), "end_time": knownvalue.Null(), "trigger": knownvalue.StringExact("manual")}),
@@ -157,29 +150,26 @@ output "failed_latest_id" {
 	})
 }
 
-func TestDataSource_Executions_ErrorsAndInvalidArguments(t *testing.T) {
+func TestAccRetentionExecutionsDataSource_ErrorsAndInvalidArguments(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetExecutions("ins-test", "platform", 7, executionsFixture(3))
-	provider := providerBlock(url, authToken, "  max_retries = 1")
-	args := func(policy string, extra ...string) []string {
-		return append([]string{`instance_id = "ins-test"`, `namespace_name = "platform"`, "policy_id = " + policy}, extra...)
-	}
+	provider := providerConfig(url, authToken, "max_retries = 1")
 	cases := []struct {
 		name   string
 		args   []string
 		expect *regexp.Regexp
 	}{
-		{"unknown policy", args("9"), regexp.MustCompile(`(?s)Not found: retention policy executions.*HTTP 404.*policy_id 9`)},
-		{"task status", args("7", `status = "Pending"`), regexp.MustCompile(`(?s)value must be one of:.*"InProgress".*"Succeed".*"Failed".*"Stopped"`)},
-		{"zero policy id", args("0"), regexp.MustCompile(`(?s)policy_id.*must be between 1 and 2147483647`)},
+		{"unknown policy", policyArgs("ins-test", "platform", 9), regexp.MustCompile(`(?s)Not found: retention policy executions.*HTTP 404.*policy_id 9`)},
+		{"task status", policyArgs("ins-test", "platform", 7, `status = "Pending"`), regexp.MustCompile(`(?s)value must be one of:.*"InProgress".*"Succeed".*"Failed".*"Stopped"`)},
+		{"zero policy id", policyArgs("ins-test", "platform", 0), regexp.MustCompile(`(?s)policy_id.*must be between 1 and 2147483647`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      provider + dataHCL("retention_executions", "x", tc.args...),
+					Config:      provider.data("retention_executions", "x", tc.args...).String(),
 					ExpectError: tc.expect,
 				}},
 			})

@@ -44,10 +44,7 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 			"Reads every page of the listing and returns the policies in the API's order. " +
 			"A policy's `id` and `namespace_name` are the `policy_id` and `namespace_name` of `swr_retention_executions`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier built from the arguments: `<instance_id>`, then the filters that are set as a query, e.g. `?name=nightly&namespace_name=platform`.",
-				Computed:            true,
-			},
+			"id":             idAttribute([]string{"instance_id"}, url.Values{"name": {"nightly"}, "namespace_name": {"platform"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": namespaceFilter,
 			"name": schema.StringAttribute{

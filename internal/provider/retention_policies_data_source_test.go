@@ -89,7 +89,7 @@ func policiesFixture(n int) []fakeapi.Policy {
 // Every page of 132 policies; namespace_name filtered client-side (the API takes
 // a namespace id only, which is never sent), name exact although the API's
 // filter is a substring; every field of every policy checked.
-func TestDataSource_Policies_AllPagesAndFilters(t *testing.T) {
+func TestAccRetentionPoliciesDataSource_AllPagesAndFilters(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetPolicies("ins-test", policiesFixture(130))
@@ -116,10 +116,10 @@ func TestDataSource_Policies_AllPagesAndFilters(t *testing.T) {
 			func(p fakeapi.Policy) bool { return p.Name == "nightly" && p.NamespaceName == "apps" }},
 		{"none", "ins-test?name=weekly", []string{`name = "weekly"`}, func(fakeapi.Policy) bool { return false }},
 	}
-	cfg := providerBlock(url, authToken)
+	cfg := providerConfig(url, authToken)
 	var checks []statecheck.StateCheck
 	for _, tc := range cases {
-		cfg += dataHCL("retention_policies", tc.name, append([]string{`instance_id = "ins-test"`}, tc.args...)...)
+		cfg = cfg.data("retention_policies", tc.name, append([]string{`instance_id = "ins-test"`}, tc.args...)...)
 		addr := "data.swr_retention_policies." + tc.name
 		checks = append(checks,
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(tc.id)),
@@ -129,7 +129,7 @@ func TestDataSource_Policies_AllPagesAndFilters(t *testing.T) {
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:            cfg,
+				Config:            cfg.String(),
 				ConfigStateChecks: checks,
 				Check: func(s *terraform.State) error {
 					if err := noQueryParams(fake, "/retention/policies", "namespace_id", "namespace_name")(s); err != nil {
@@ -148,7 +148,7 @@ func TestDataSource_Policies_AllPagesAndFilters(t *testing.T) {
 				},
 			},
 			{
-				Config:           cfg,
+				Config:           cfg.String(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
@@ -164,15 +164,15 @@ func fakePolicies(t *testing.T, fake *fakeapi.Server, url, instance string) []fa
 	return out
 }
 
-func TestDataSource_Policies_SampleAndErrors(t *testing.T) {
+func TestAccRetentionPoliciesDataSource_SampleAndErrors(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SeedSample()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(url, authPassword) +
-				dataHCL("retention_policies", "tools", `instance_id = "ins-demo"`, `namespace_name = "tools"`),
+			Config: providerConfig(url, authPassword).
+				data("retention_policies", "tools", `instance_id = "ins-demo"`, `namespace_name = "tools"`).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.swr_retention_policies.tools", tfjsonpath.New("policies"), knownvalue.ListExact([]knownvalue.Check{
 					policyCheck(fakeapi.Policy{ID: 9, Name: "tools-30-days", NamespaceID: 2, NamespaceName: "tools", Algorithm: "or",
@@ -185,7 +185,7 @@ func TestDataSource_Policies_SampleAndErrors(t *testing.T) {
 		}},
 	})
 
-	provider := providerBlock(url, authToken, "  max_retries = 1")
+	provider := providerConfig(url, authToken, "max_retries = 1")
 	for name, tc := range map[string]struct {
 		args   []string
 		expect *regexp.Regexp
@@ -198,7 +198,7 @@ func TestDataSource_Policies_SampleAndErrors(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      provider + dataHCL("retention_policies", "x", tc.args...),
+					Config:      provider.data("retention_policies", "x", tc.args...).String(),
 					ExpectError: tc.expect,
 				}},
 			})

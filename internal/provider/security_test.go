@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -55,7 +56,7 @@ func TestAccRetentionExecutionTasksDataSource_RedirectToAnotherHostRefused(t *te
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      tasksConfig(providerBlock(url, tc.auth), testExecution),
+					Config:      providerConfig(url, tc.auth).tasks(testExecution).String(),
 					ExpectError: diagPattern("The API redirected to another host", "HTTP 307", u.Host, "does not follow"),
 				}},
 			})
@@ -82,8 +83,8 @@ func TestAccRetentionExecutionTasksDataSource_WrongPasswordTriedOnce(t *testing.
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
-	provider := providerBlock(url, authNone, fmt.Sprintf("  user_name = %q", testUser), `  password = "not-the-password"`,
-		fmt.Sprintf("  domain_name = %q", testDomain))
+	provider := providerConfig(url, authNone, fmt.Sprintf("  user_name = %q", testUser), `  password = "not-the-password"`,
+		fmt.Sprintf("  domain_name = %q", testDomain)).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -115,7 +116,7 @@ func TestAccRetentionExecutionTasksDataSource_TokenExpiryUnderConcurrency(t *tes
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authPassword, "  max_concurrent_requests = 4"), testExecution),
+			Config: providerConfig(url, authPassword, "  max_concurrent_requests = 4").tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("task_count", knownvalue.Int64Exact(int64(len(tasks)))),
 			},
@@ -138,7 +139,7 @@ func TestAccRetentionExecutionTasksDataSource_HungRequestRetried(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tasksConfig(providerBlock(url, authToken, `  request_timeout = "1s"`), testExecution),
+			Config: providerConfig(url, authToken, `  request_timeout = "1s"`).tasks(testExecution).String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 			},
@@ -156,7 +157,7 @@ func TestAccRetentionExecutionTasksDataSource_EveryAttemptHangs(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      tasksConfig(providerBlock(url, authToken, `  request_timeout = "1s"`, "  max_retries = 1"), testExecution),
+			Config:      providerConfig(url, authToken, `  request_timeout = "1s"`, "  max_retries = 1").tasks(testExecution).String(),
 			ExpectError: diagPattern("The SWR API did not answer in time", "after 2 attempts", "request_timeout (1s)"),
 		}},
 	})
@@ -170,7 +171,7 @@ func TestAccRetentionExecutionTasksDataSource_InvalidRequestTimeout(t *testing.T
 	steps := []resource.TestStep{}
 	for _, bad := range []string{"soon", "0s", "-5m", "2h"} {
 		steps = append(steps, resource.TestStep{
-			Config:      tasksConfig(providerBlock(url, authToken, fmt.Sprintf("  request_timeout = %q", bad)), testExecution),
+			Config:      providerConfig(url, authToken, fmt.Sprintf("  request_timeout = %q", bad)).tasks(testExecution).String(),
 			ExpectError: diagPattern("Invalid request_timeout", fmt.Sprintf("request_timeout = %q", bad), `such as "60s"`),
 		})
 	}
@@ -180,7 +181,7 @@ func TestAccRetentionExecutionTasksDataSource_InvalidRequestTimeout(t *testing.T
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      tasksConfig(providerBlock(url, authToken), testExecution),
+			Config:      providerConfig(url, authToken).tasks(testExecution).String(),
 			ExpectError: diagPattern("Invalid environment variable", `SWR_REQUEST_TIMEOUT="forever"`, `such as "60s"`),
 		}},
 	})
@@ -198,7 +199,7 @@ func TestAccRetentionExecutionTasksDataSource_HostileRequestIDSanitised(t *testi
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      tasksConfig(providerBlock(url, authToken), testExecution),
+			Config:      providerConfig(url, authToken).tasks(testExecution).String(),
 			ExpectError: regexp.MustCompile(`Request id \(for support\): \?31m\?\?\?[0-9a-f]{32}`),
 		}},
 	})
@@ -207,21 +208,26 @@ func TestAccRetentionExecutionTasksDataSource_HostileRequestIDSanitised(t *testi
 // request_timeout: the configuration wins, SWR_REQUEST_TIMEOUT fills in, 60s by
 // default, and a bad environment value is an error naming the variable.
 func TestProviderSettings_RequestTimeout(t *testing.T) {
-	if s := settingsFrom(nullModel(), env(nil)); s.requestTimeout != 60*time.Second {
+	if s := settingsFrom(nil, env(nil)); s.requestTimeout != 60*time.Second {
 		t.Errorf("default %s, want 60s", s.requestTimeout)
 	}
-	if s := settingsFrom(nullModel(), env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 90*time.Second {
+	if s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 90*time.Second {
 		t.Errorf("from the environment %s, want 90s", s.requestTimeout)
 	}
-	m := nullModel()
-	m.RequestTimeout = types.StringValue("2m")
-	if s := settingsFrom(m, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 2*time.Minute {
+	configured := map[string]attr.Value{"request_timeout": timetypes.NewGoDurationValueFromStringMust("2m")}
+	if s := settingsFrom(configured, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 2*time.Minute {
 		t.Errorf("configured %s, want 2m", s.requestTimeout)
 	}
-	s := settingsFrom(nullModel(), env(map[string]string{"SWR_REQUEST_TIMEOUT": "0s"}))
-	var diags diag.Diagnostics
-	s.check(&diags)
-	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "SWR_REQUEST_TIMEOUT") {
-		t.Errorf("diagnostics %v, want an error naming SWR_REQUEST_TIMEOUT", diags)
+	for _, bad := range []string{"0s", "-5m", "2h", "soon"} {
+		s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": bad}))
+		if s.requestTimeout != 60*time.Second {
+			t.Errorf("SWR_REQUEST_TIMEOUT=%s: %s, want the default kept", bad, s.requestTimeout)
+		}
+		var diags diag.Diagnostics
+		s.check(&diags)
+		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "SWR_REQUEST_TIMEOUT") ||
+			!strings.Contains(diags.Errors()[0].Detail(), "from 1s to 1h") {
+			t.Errorf("SWR_REQUEST_TIMEOUT=%s: diagnostics %v, want an error naming the variable and the range", bad, diags)
+		}
 	}
 }
