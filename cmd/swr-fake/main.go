@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
+//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -41,6 +42,7 @@ type options struct {
 	token, ak, sk          string
 	user, password, domain string
 	region, projectID      string
+	quirks                 fakeapi.ListingQuirks
 }
 
 func main() {
@@ -67,9 +69,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.domain, "domain", "demo-domain", "IAM domain (account) name of -user")
 	fs.StringVar(&o.region, "region", fakeapi.DefaultRegion, "region, the project name GET /v3/projects finds")
 	fs.StringVar(&o.projectID, "project-id", fakeapi.DefaultProjectID, "project id served")
+	total := fs.String("total", fakeapi.TotalFiltered.String(),
+		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
+	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
+	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	mode, err := fakeapi.ParseTotalMode(*total)
+	if err != nil {
+		return o, fmt.Errorf("-total: %w", err)
+	}
+	o.quirks.Total = mode
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
@@ -128,6 +139,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fakeapi.GenerateTasks(1, o.tasks, 1))
 	}
 	fake.SetLatency(o.latency)
+	fake.SetListingQuirks(o.quirks)
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -229,6 +241,9 @@ func printBanner(w io.Writer, base string, o options) {
 	}
 	if o.latency > 0 {
 		fmt.Fprintf(w, "  latency: %s per request\n", o.latency)
+	}
+	if o.quirks != (fakeapi.ListingQuirks{}) {
+		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v\n", o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset)
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

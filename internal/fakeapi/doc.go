@@ -6,7 +6,7 @@
 //	POST /v3/auth/tokens                                   IAM password token (201 + X-Subject-Token)
 //	GET  /v3/projects?name=                                IAM project lookup
 //	GET  /v2/{project_id}/instances/{instance_id}/retention/policies?name&namespace_id&offset&limit
-//	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit&status
+//	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit (a status parameter is a 400: the SDK has none)
 //	POST (same path)                                       start an execution, body {"dry_run":bool} -> 201 {"id":N}
 //	GET  .../executions/{execution_id}/tasks?offset&limit&status
 //	GET  .../executions/{execution_id}/tasks/{task_id}/subtasks?offset&limit&status
@@ -28,6 +28,8 @@
 // parameter given with an empty value or more than once is a 400 too. total counts
 // the filtered set; items come in stored order (executions newest first). The
 // policies list filters name by substring and namespace_id by equality.
+// SetListingQuirks changes that to what a real API may do instead: total counting
+// the unfiltered set, total absent or null, filters ignored, offset ignored.
 //
 // # Errors
 //

@@ -88,6 +88,9 @@ type Server struct {
 	faults  []*faultState
 	latency atomic.Int64
 
+	quirksMu sync.Mutex
+	quirks   ListingQuirks
+
 	recMu    sync.Mutex
 	records  []RecordedRequest
 	recGen   uint64
