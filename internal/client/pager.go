@@ -128,6 +128,14 @@ func (s *snapshot[T]) add(i int, page Page[T]) error {
 	if n > PageSize {
 		return &errInconsistent{fmt.Sprintf("the page at offset %d held %d items, more than the limit %d", offset, n, PageSize)}
 	}
+	// Ids first: a page that repeats another says most plainly what went wrong.
+	for pos, item := range page.Items {
+		k := s.id(item)
+		if at, dup := s.seen[k]; dup {
+			return s.duplicate(i, page.Items, k, pos, at)
+		}
+		s.seen[k] = itemPlace{i, pos}
+	}
 	switch {
 	case s.strict && i == 0 && n < PageSize && n != s.total:
 		return &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", s.total, n)}
@@ -152,13 +160,6 @@ func (s *snapshot[T]) add(i int, page Page[T]) error {
 				s.short = i
 			}
 		}
-	}
-	for pos, item := range page.Items {
-		k := s.id(item)
-		if at, dup := s.seen[k]; dup {
-			return s.duplicate(i, page.Items, k, pos, at)
-		}
-		s.seen[k] = itemPlace{i, pos}
 	}
 	s.pages[i] = page.Items
 	return nil
