@@ -4,6 +4,7 @@
 //	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
 //	    [-redirect-to URL] [-require-password] [-rotate-token-after N] [-hang-first] [-junk-request-ids]
+//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -49,6 +50,7 @@ type options struct {
 	rotateTokenAfter int
 	hangFirst        bool
 	junkRequestIDs   bool
+	quirks           fakeapi.ListingQuirks
 }
 
 func main() {
@@ -80,9 +82,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.rotateTokenAfter, "rotate-token-after", 0, "expire the issued tokens once, after N requests authenticated with them")
 	fs.BoolVar(&o.hangFirst, "hang-first", false, "never answer the first API request (one under /v2/)")
 	fs.BoolVar(&o.junkRequestIDs, "junk-request-ids", false, "put terminal escapes and bidi overrides into X-Request-Id")
+	total := fs.String("total", fakeapi.TotalFiltered.String(),
+		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
+	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
+	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	mode, err := fakeapi.ParseTotalMode(*total)
+	if err != nil {
+		return o, fmt.Errorf("-total: %w", err)
+	}
+	o.quirks.Total = mode
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
@@ -155,6 +166,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.redirectTo != "" {
 		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
 	}
+	fake.SetListingQuirks(o.quirks)
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -277,6 +289,9 @@ func printBanner(w io.Writer, base string, o options) {
 	}
 	for _, m := range misbehaviours {
 		fmt.Fprintf(w, "  misbehaviour: %s\n", m)
+	}
+	if o.quirks != (fakeapi.ListingQuirks{}) {
+		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v\n", o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset)
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

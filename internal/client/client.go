@@ -78,6 +78,7 @@ type Client struct {
 	region      string
 	userAgent   string
 	concurrency int
+	logger      Logger // may be nil; the pager says here when it read a listing without trusting total
 	method      AuthMethod
 	creds       Credentials
 	tokens      *tokenCache
@@ -162,6 +163,7 @@ func New(cfg Config) (*Client, error) {
 		region:      cfg.Region,
 		userAgent:   cfg.UserAgent,
 		concurrency: cfg.MaxConcurrentRequests,
+		logger:      cfg.Logger,
 		method:      method,
 		creds:       cfg.Credentials,
 		projectID:   cfg.ProjectID,

@@ -248,7 +248,7 @@ func TestErrors_MalformedBodiesQuoteASafeExcerpt(t *testing.T) {
 	for name, body := range map[string]string{
 		"html":       "<html><title>Gateway</title>" + strings.Repeat("x", 500),
 		"truncated":  `{"total": 3, "tasks": [{"id": 1`,
-		"no total":   `{"tasks": []}`,
+		"text total": `{"total": "3", "tasks": []}`,
 		"huge total": `{"total": 99999999999, "tasks": []}`,
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -12,15 +12,31 @@ import (
 // functions are the whole of what a list call needs besides its types.
 
 // listUnderInstance reads every page of the list at
-// /v2/{project_id}/instances/{segments...} through the one pager, listAll (no
-// segments: the instances themselves).
+// /v2/{project_id}/instances/{segments...} through the one pager, listing.read. A
+// non-empty filter makes the listing a filtered one, whose total is only a bound.
 func listUnderInstance[T any, K comparable](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) K, segments ...string) ([]T, error) {
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
 	u := endpointURL(c.endpoint, append([]string{"v2", projectID, "instances"}, segments...)...)
-	return listAll(ctx, what, c.concurrency, pageGetter[T](c, u, filter, itemsKey, projectID), id)
+	return listing[T, K]{
+		what: what, concurrency: c.concurrency, filtered: len(filter) > 0, logger: c.logger,
+		fetch: pageGetter[T](c, u, filter, itemsKey, projectID), id: id,
+	}.read(ctx)
+}
+
+// keepMatching drops the items an API that ignored a filter listed anyway, so that
+// the list holds exactly what was asked for (and every count made from it agrees),
+// and says at debug level when it dropped any.
+func keepMatching[T any](ctx context.Context, c *Client, what string, items []T, ok func(T) bool) []T {
+	kept := keep(items, ok)
+	if dropped := len(items) - len(kept); dropped > 0 && c.logger != nil {
+		c.logger.Debug(ctx, "SWR API listed items outside the filter: dropped", map[string]any{
+			"list": what, "listed": len(items), "dropped": dropped,
+		})
+	}
+	return kept
 }
 
 // pageGetter returns the pageFunc of a list endpoint whose body is

@@ -230,18 +230,6 @@ func TestRetry_TokenFetchFailureIsRetriedAtOneLevel(t *testing.T) {
 	}
 }
 
-// recordingLogger keeps every log entry.
-type recordingLogger struct {
-	mu      sync.Mutex
-	entries []map[string]any
-}
-
-func (l *recordingLogger) Debug(_ context.Context, _ string, fields map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, fields)
-}
-
 func checkNoControls(t *testing.T, what, s string) {
 	t.Helper()
 	for _, r := range s {
@@ -268,11 +256,11 @@ func TestSanitize_HostileRequestIDs(t *testing.T) {
 	checkNoControls(t, "request id", apiErr.RequestID)
 	checkNoControls(t, "code", apiErr.Code)
 	checkNoControls(t, "message", apiErr.Message)
-	if len(logger.entries) == 0 {
+	if len(logger.entries()) == 0 {
 		t.Fatal("nothing logged")
 	}
-	for _, e := range logger.entries {
-		for k, v := range e {
+	for _, e := range logger.entries() {
+		for k, v := range e.fields {
 			if s, ok := v.(string); ok {
 				checkNoControls(t, "log field "+k, s)
 			}

@@ -63,11 +63,18 @@ type ListSubTasksInput struct {
 }
 
 // ListRetentionExecutionSubTasks reads every sub-task of a task, in the API's order.
+// Status goes to the API's filter, and is applied here again for an API that
+// ignores it.
 func (c *Client) ListRetentionExecutionSubTasks(ctx context.Context, in ListSubTasksInput) ([]SubTask, error) {
+	const what = "retention execution sub-tasks"
 	filter := url.Values{}
 	if in.Status != "" {
 		filter.Set("status", in.Status)
 	}
-	return listUnderInstance(ctx, c, "retention execution sub-tasks", "sub_tasks", filter,
+	subs, err := listUnderInstance(ctx, c, what, "sub_tasks", filter,
 		func(s SubTask) int64 { return s.ID }, in.path("tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
+	if err != nil || in.Status == "" {
+		return subs, err
+	}
+	return keepMatching(ctx, c, what, subs, func(s SubTask) bool { return s.Status == in.Status }), nil
 }

@@ -46,11 +46,18 @@ type ListTasksInput struct {
 }
 
 // ListRetentionExecutionTasks reads every task of an execution, in the API's order.
+// Status goes to the API's filter, and is applied here again for an API that
+// ignores it.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
+	const what = "retention execution tasks"
 	filter := url.Values{}
 	if in.Status != "" {
 		filter.Set("status", in.Status)
 	}
-	return listUnderInstance(ctx, c, "retention execution tasks", "tasks", filter, func(t Task) int64 { return t.ID },
+	tasks, err := listUnderInstance(ctx, c, what, "tasks", filter, func(t Task) int64 { return t.ID },
 		in.path("tasks")...)
+	if err != nil || in.Status == "" {
+		return tasks, err
+	}
+	return keepMatching(ctx, c, what, tasks, func(t Task) bool { return t.Status == in.Status }), nil
 }

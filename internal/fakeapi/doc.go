@@ -9,7 +9,7 @@
 //	GET  /v2/{project_id}/instances?offset&limit&status&enterprise_project_id
 //	GET  /v2/{project_id}/instances/{instance_id}/namespaces?offset&limit&name&public
 //	GET  /v2/{project_id}/instances/{instance_id}/retention/policies?name&namespace_id&offset&limit
-//	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit&status
+//	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit (a status parameter is a 400: the SDK has none)
 //	POST (same path)                                       start an execution, body {"dry_run":bool} -> 201 {"id":N}
 //	GET  .../executions/{execution_id}/tasks?offset&limit&status
 //	GET  .../executions/{execution_id}/tasks/{task_id}/subtasks?offset&limit&status
@@ -36,6 +36,9 @@
 // namespaces list (in namespace-id order) filters name by substring and public
 // ("true" or "false", as the SDK's string enum). An instance that SetInstance did
 // not describe is listed as a Running placeholder named after its id.
+// policies list filters name by substring and namespace_id by equality.
+// SetListingQuirks changes that to what a real API may do instead: total counting
+// the unfiltered set, total absent or null, filters ignored, offset ignored.
 //
 // # Errors
 //

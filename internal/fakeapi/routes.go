@@ -80,8 +80,8 @@ func matchRoute(r *http.Request) (routeMatch, bool) {
 	m.namespace, m.policyID = seg[5], seg[8]
 	switch {
 	case len(seg) == 10:
+		// The SDK's executions list takes offset and limit only: no status.
 		m.kind = routeExecutions
-		m.hasStatus = true
 		m.allowed = []string{http.MethodGet, http.MethodPost}
 		return m, true
 	case len(seg) == 12 && lit(11, "tasks"):
@@ -346,6 +346,9 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if _, ok := q["status"]; ok && m.kind == routeExecutions {
+		return nil, badRequest("the executions list takes no status parameter, only offset and limit")
+	}
 	var nameFilter string
 	var nsFilter int64
 	var hasNS bool
@@ -399,6 +402,7 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 		return nil, e
 	}
 
+	quirks := s.listingQuirks()
 	switch m.kind {
 	case routePolicies:
 		var keep func(*Policy) bool
@@ -407,17 +411,13 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 				return strings.Contains(pol.Name, nameFilter) && (!hasNS || pol.NamespaceID == nsFilter)
 			}
 		}
-		page, total := paginate(policies, p, keep)
-		return listBody("retentions", page, total), nil
+		return listAnswer("retentions", policies, p, keep, quirks), nil
 	case routeExecutions:
-		page, total := paginate(execs, p, statusFilter(p.status, func(x *Execution) string { return x.Status }))
-		return listBody("executions", page, total), nil
+		return listAnswer("executions", execs, p, nil, quirks), nil
 	case routeTasks:
-		page, total := paginate(tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }))
-		return listBody("tasks", page, total), nil
+		return listAnswer("tasks", tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks), nil
 	default:
-		page, total := paginate(subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }))
-		return listBody("sub_tasks", page, total), nil
+		return listAnswer("sub_tasks", subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks), nil
 	}
 }
 

@@ -112,6 +112,8 @@ type Server struct {
 
 	inFlight     atomic.Int64 // requests being served now
 	peakInFlight atomic.Int64 // most served at once since the last ResetRequests
+	quirksMu     sync.Mutex
+	quirks       ListingQuirks
 
 	recMu    sync.Mutex
 	records  []RecordedRequest

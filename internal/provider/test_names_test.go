@@ -10,34 +10,40 @@ import (
 )
 
 // The acceptance suite is selected by name (-run '^TestAcc'), so the name must say
-// whether a test runs a CLI: every test that calls resource.Test or
-// resource.ParallelTest, or drives a CLI itself through newCLIWorkdir, starts with
-// TestAcc, and no other test does.
+// whether a test runs a CLI: every test that runs one, directly or through the
+// package's own helpers, starts with TestAcc, and no other test does. A CLI is run
+// by resource.Test, resource.ParallelTest or newCLIWorkdir (cli_run_test.go).
 func TestNames_AcceptanceTestsAndOnlyThemStartWithTestAcc(t *testing.T) {
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	seen := 0
+	var funcs []*ast.FuncDecl
 	for _, name := range files {
 		f, err := parser.ParseFile(fset, name, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "Test") {
-				continue
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body != nil {
+				funcs = append(funcs, fn)
 			}
-			seen++
-			acc := runsCLI(fn.Body)
-			switch isAcc := strings.HasPrefix(fn.Name.Name, "TestAcc"); {
-			case acc && !isAcc:
-				t.Errorf("%s: %s runs a CLI (resource.Test) but does not start with TestAcc", fset.Position(fn.Pos()), fn.Name.Name)
-			case !acc && isAcc:
-				t.Errorf("%s: %s starts with TestAcc but runs no CLI; only acceptance tests may", fset.Position(fn.Pos()), fn.Name.Name)
-			}
+		}
+	}
+	cli := cliRunners(funcs)
+	seen := 0
+	for _, fn := range funcs {
+		if fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") {
+			continue
+		}
+		seen++
+		acc := calls(fn.Body, cli)
+		switch isAcc := strings.HasPrefix(fn.Name.Name, "TestAcc"); {
+		case acc && !isAcc:
+			t.Errorf("%s: %s runs a CLI but does not start with TestAcc", fset.Position(fn.Pos()), fn.Name.Name)
+		case !acc && isAcc:
+			t.Errorf("%s: %s starts with TestAcc but runs no CLI; only acceptance tests may", fset.Position(fn.Pos()), fn.Name.Name)
 		}
 	}
 	if seen == 0 {
@@ -45,22 +51,40 @@ func TestNames_AcceptanceTestsAndOnlyThemStartWithTestAcc(t *testing.T) {
 	}
 }
 
-// runsCLI reports whether body calls resource.Test, resource.ParallelTest or
-// newCLIWorkdir (a CLI run one command at a time, see cli_run_test.go).
-func runsCLI(body *ast.BlockStmt) bool {
+// cliRunners are the names of the functions and methods of the package's tests
+// that run a CLI, directly or through one another (by name: close enough for a
+// package whose helpers have distinct names).
+func cliRunners(funcs []*ast.FuncDecl) map[string]bool {
+	cli := map[string]bool{"resource.Test": true, "resource.ParallelTest": true, "newCLIWorkdir": true}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range funcs {
+			if !cli[fn.Name.Name] && !strings.HasPrefix(fn.Name.Name, "Test") && calls(fn.Body, cli) {
+				cli[fn.Name.Name] = true
+				changed = true
+			}
+		}
+	}
+	return cli
+}
+
+// calls reports whether body calls one of names: a function (f), a method (x.m,
+// by its name m) or a package's function (pkg.F, as "pkg.F").
+func calls(body *ast.BlockStmt, names map[string]bool) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return !found
 		}
-		if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "newCLIWorkdir" {
-			found = true
-		}
-		if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
-			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "resource" && (sel.Sel.Name == "Test" || sel.Sel.Name == "ParallelTest") {
+		switch fun := call.Fun.(type) {
+		case *ast.Ident:
+			found = found || names[fun.Name]
+		case *ast.SelectorExpr:
+			if pkg, ok := fun.X.(*ast.Ident); ok && names[pkg.Name+"."+fun.Sel.Name] {
 				found = true
 			}
+			found = found || names[fun.Sel.Name]
 		}
 		return !found
 	})

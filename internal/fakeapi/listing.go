@@ -1,0 +1,89 @@
+package fakeapi
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The API reference and the SDK leave open how total relates to a filter, whether
+// total is always sent, and whether every query parameter is honoured. These
+// switches make the list calls behave in each plausible way, so that the client is
+// tested against all of them and not only against the fake's defaults.
+
+// TotalMode is what the list calls report as "total".
+type TotalMode int
+
+const (
+	// TotalFiltered counts the items the filter matches (the default).
+	TotalFiltered TotalMode = iota
+	// TotalUnfiltered counts every item, whatever the filter: Harbor counts every
+	// task of an execution in its total.
+	TotalUnfiltered
+	// TotalAbsent leaves "total" out of the body (the SDK marks it optional).
+	TotalAbsent
+	// TotalNull sends "total": null.
+	TotalNull
+)
+
+var totalModeNames = []string{"filtered", "unfiltered", "absent", "null"}
+
+func (m TotalMode) String() string {
+	if m >= 0 && int(m) < len(totalModeNames) {
+		return totalModeNames[m]
+	}
+	return fmt.Sprintf("TotalMode(%d)", int(m))
+}
+
+// ParseTotalMode reads a TotalMode by its name: filtered, unfiltered, absent, null.
+func ParseTotalMode(name string) (TotalMode, error) {
+	for i, n := range totalModeNames {
+		if n == name {
+			return TotalMode(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown total mode %q: want one of %s", name, strings.Join(totalModeNames, ", "))
+}
+
+// ListingQuirks change how every list call answers. The zero value is the fake's
+// documented behaviour.
+type ListingQuirks struct {
+	Total TotalMode
+	// IgnoreFilters accepts (and validates) status, name and namespace_id but lists
+	// every item, as an API version that does not know a parameter may.
+	IgnoreFilters bool
+	// IgnoreOffset answers every page as if offset were 0: a server that pages wrong.
+	IgnoreOffset bool
+}
+
+// SetListingQuirks changes how the list calls answer from now on.
+func (s *Server) SetListingQuirks(q ListingQuirks) {
+	s.quirksMu.Lock()
+	s.quirks = q
+	s.quirksMu.Unlock()
+}
+
+func (s *Server) listingQuirks() ListingQuirks {
+	s.quirksMu.Lock()
+	defer s.quirksMu.Unlock()
+	return s.quirks
+}
+
+// listAnswer pages items as q says: keep is the request's filter (nil: none).
+func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, q ListingQuirks) []byte {
+	if q.IgnoreFilters {
+		keep = nil
+	}
+	if q.IgnoreOffset {
+		p.offset = 0
+	}
+	page, matched := paginate(items, p, keep)
+	switch q.Total {
+	case TotalUnfiltered:
+		return listBody(key, page, len(items))
+	case TotalAbsent:
+		return append(append([]byte(`{"`+key+`":`), mustJSON(page)...), '}')
+	case TotalNull:
+		return append(append([]byte(`{"total":null,"`+key+`":`), mustJSON(page)...), '}')
+	}
+	return listBody(key, page, matched)
+}
