@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -209,14 +208,14 @@ func TestProviderArguments_DurationKind(t *testing.T) {
 	a := providerArgument{name: "some_timeout", env: []string{"SWR_SOME_TIMEOUT"}, def: "60s", description: "A timeout.",
 		field: func(*settings) any { return &got }}
 	at, ok := a.schemaAttribute().(schema.StringAttribute)
-	if !ok || at.CustomType != (timetypes.GoDurationType{}) {
-		t.Fatalf("schema attribute %#v; want a string of timetypes.GoDurationType", a.schemaAttribute())
+	if !ok || len(at.Validators) != 1 {
+		t.Fatalf("schema attribute %#v; want a string with the row's duration validator", a.schemaAttribute())
 	}
 	if !strings.Contains(at.MarkdownDescription, "Default: `60s`.") || !strings.Contains(at.MarkdownDescription, "Environment: `SWR_SOME_TIMEOUT`.") {
 		t.Errorf("description %q", at.MarkdownDescription)
 	}
 	var s settings
-	text, ok := configText(timetypes.NewGoDurationValueFromStringMust("2m30s"))
+	text, ok := configText(types.StringValue("2m30s"))
 	if !ok || a.set(&s, text) != nil || got != 150*time.Second {
 		t.Errorf("configuration value: %q %v -> %s", text, ok, got)
 	}

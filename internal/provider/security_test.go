@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -116,7 +116,8 @@ func TestAccRetentionExecutionTasksDataSource_TokenExpiryUnderConcurrency(t *tes
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(url, authPassword, "  max_concurrent_requests = 4").tasks(testExecution).String(),
+			Config: providerConfig(url, authPassword, "  max_concurrent_requests = 4").tasks(testExecution).
+				block(`output "task_count"`, "value = length("+tasksAddress+".tasks)").String(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("task_count", knownvalue.Int64Exact(int64(len(tasks)))),
 			},
@@ -214,7 +215,7 @@ func TestProviderSettings_RequestTimeout(t *testing.T) {
 	if s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 90*time.Second {
 		t.Errorf("from the environment %s, want 90s", s.requestTimeout)
 	}
-	configured := map[string]attr.Value{"request_timeout": timetypes.NewGoDurationValueFromStringMust("2m")}
+	configured := map[string]attr.Value{"request_timeout": types.StringValue("2m")}
 	if s := settingsFrom(configured, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 2*time.Minute {
 		t.Errorf("configured %s, want 2m", s.requestTimeout)
 	}

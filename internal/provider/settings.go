@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -137,7 +136,10 @@ func (a providerArgument) schemaAttribute() schema.Attribute {
 		return schema.Int64Attribute{MarkdownDescription: desc, Optional: true, Sensitive: a.sensitive,
 			Validators: []validator.Int64{int64validator.Between(a.min, a.max)}}
 	case *time.Duration:
-		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: a.sensitive, CustomType: timetypes.GoDurationType{},
+		// A plain string, not timetypes.GoDuration: that type accepts "0s" and "-5m"
+		// and answers a bad value with its own message, which names no range and
+		// comes before any validator of ours.
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: a.sensitive,
 			Validators: []validator.String{durationValidator{a}}}
 	default:
 		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: a.sensitive}
@@ -249,8 +251,6 @@ func configText(v attr.Value) (string, bool) {
 		return strconv.FormatBool(v.ValueBool()), true
 	case types.Int64:
 		return strconv.FormatInt(v.ValueInt64(), 10), true
-	case timetypes.GoDuration:
-		return v.ValueString(), true
 	}
 	return "", false
 }
@@ -452,9 +452,8 @@ func joinWith(items []string, last string) string {
 	return out
 }
 
-// durationValidator checks a duration argument at validate time against its row
-// of providerArguments. timetypes.GoDuration alone accepts "0s" and "-5m" and its
-// message names no range, so the check reuses the row's own parsing and wording.
+// durationValidator checks a duration argument at validate time with its row of
+// providerArguments: the same parsing and wording as the environment fallback.
 type durationValidator struct{ arg providerArgument }
 
 var _ validator.String = durationValidator{}
