@@ -397,13 +397,13 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 		return listBody("retentions", page, total), nil
 	case routeExecutions:
 		page, total := paginate(execs, p, statusFilter(p.status, func(x *Execution) string { return x.Status }))
-		return listBody("executions", page, total), nil
+		return listBody("executions", s.renderTimes(page), total), nil
 	case routeTasks:
 		page, total := paginate(tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }))
-		return listBody("tasks", page, total), nil
+		return listBody("tasks", s.renderTimes(page), total), nil
 	default:
 		page, total := paginate(subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }))
-		return listBody("sub_tasks", page, total), nil
+		return listBody("sub_tasks", s.renderTimes(page), total), nil
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,7 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []*faultState
 	latency atomic.Int64
+	wire    atomic.Pointer[wireOptions] // times.go; nil is the default
 
 	recMu    sync.Mutex
 	records  []RecordedRequest
@@ -433,6 +435,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.applyFault(sw, w, r) {
+		return
+	}
+	if e := s.checkSDKHeaders(r); e != nil {
+		if strings.HasPrefix(r.URL.Path, "/v3/") {
+			writeIAMError(sw, e.status, e.msg)
+		} else {
+			writeError(sw, *e)
+		}
 		return
 	}
 	s.route(sw, r)
