@@ -65,7 +65,8 @@ func (p *swrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 			},
 			"iam_endpoint": schema.StringAttribute{
-				MarkdownDescription: "IAM endpoint, for tokens and the project lookup. Default: `https://iam.{region}.myhuaweicloud.com`. Environment: `HW_AUTH_URL`.",
+				MarkdownDescription: "IAM endpoint, for tokens and the project lookup. Default: the region's endpoint in the official SDK's table, e.g. `https://iam.cn-north-4.myhuaweicloud.com` " +
+					"(`https://iam.eu-west-101.myhuaweicloud.eu` for `eu-west-101`), or the global `https://iam.myhuaweicloud.com` for a region the table does not list. Environment: `HW_AUTH_URL`.",
 				Optional:            true,
 			},
 			"project_id": schema.StringAttribute{
