@@ -67,7 +67,7 @@ func (p *swrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"iam_endpoint": schema.StringAttribute{
 				MarkdownDescription: "IAM endpoint, for tokens and the project lookup. Default: the region's endpoint in the official SDK's table, e.g. `https://iam.cn-north-4.myhuaweicloud.com` " +
 					"(`https://iam.eu-west-101.myhuaweicloud.eu` for `eu-west-101`), or the global `https://iam.myhuaweicloud.com` for a region the table does not list. Environment: `HW_AUTH_URL`.",
-				Optional:            true,
+				Optional: true,
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Project id. When absent it is looked up once through IAM by the region name. Environment: `HW_PROJECT_ID`.",
