@@ -5,6 +5,8 @@
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
 //	    [-redirect-to URL] [-require-password] [-rotate-token-after N] [-hang-first] [-junk-request-ids]
 //	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
+//	    [-time-layout rfc3339|fractional|offset|no-zone|no-zone-t|garbage]
+//	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -27,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -51,6 +54,10 @@ type options struct {
 	hangFirst        bool
 	junkRequestIDs   bool
 	quirks           fakeapi.ListingQuirks
+	// How times and unset end times are written, and whether the SDK's headers
+	// are required (fakeapi/times.go).
+	timeLayout, unsetEndTime string
+	requireSDKHeaders        bool
 }
 
 func main() {
@@ -86,6 +93,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
 	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
 	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
+	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+joinNames(fakeapi.TimeLayouts))
+	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+joinNames(fakeapi.UnsetEndTimes))
+	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -117,7 +127,36 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := checkLoopback(o.listen); err != nil {
 		return o, err
 	}
+	switch {
+	case !slices.Contains(fakeapi.TimeLayouts, fakeapi.TimeLayout(o.timeLayout)):
+		return o, fmt.Errorf("-time-layout must be one of %s, not %q", joinNames(fakeapi.TimeLayouts), o.timeLayout)
+	case !slices.Contains(fakeapi.UnsetEndTimes, fakeapi.UnsetEndTime(o.unsetEndTime)):
+		return o, fmt.Errorf("-unset-end-time must be one of %s, not %q", joinNames(fakeapi.UnsetEndTimes), o.unsetEndTime)
+	}
 	return o, nil
+}
+
+// applyWireOptions sets how fake writes times and which headers it requires.
+func applyWireOptions(fake *fakeapi.Server, o options) error {
+	if err := fake.SetTimeLayout(fakeapi.TimeLayout(o.timeLayout)); err != nil {
+		return fmt.Errorf("-time-layout: %w", err)
+	}
+	if err := fake.SetUnsetEndTime(fakeapi.UnsetEndTime(o.unsetEndTime)); err != nil {
+		return fmt.Errorf("-unset-end-time: %w", err)
+	}
+	fake.RequireSDKHeaders(o.requireSDKHeaders)
+	return nil
+}
+
+func joinNames[T ~string](names []T) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += string(n)
+	}
+	return out
 }
 
 // checkLoopback refuses any address that is not a loopback host.
@@ -167,6 +206,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
 	}
 	fake.SetListingQuirks(o.quirks)
+	if err := applyWireOptions(fake, o); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -292,6 +334,12 @@ func printBanner(w io.Writer, base string, o options) {
 	}
 	if o.quirks != (fakeapi.ListingQuirks{}) {
 		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v\n", o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset)
+	}
+	if o.timeLayout != string(fakeapi.TimeRFC3339) || o.unsetEndTime != string(fakeapi.EndTimeEmpty) {
+		fmt.Fprintf(w, "  times: layout %s, unset end_time %s\n", o.timeLayout, o.unsetEndTime)
+	}
+	if o.requireSDKHeaders {
+		fmt.Fprintln(w, "  requires Content-Type: application/json, and nocatalog=true on token requests")
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

@@ -117,3 +117,44 @@ func TestControlEndpoints(t *testing.T) {
 		t.Fatalf("GET reset: %d", resp.StatusCode)
 	}
 }
+
+func TestWireFlags(t *testing.T) {
+	for _, args := range [][]string{{"-time-layout", "iso"}, {"-unset-end-time", "never"}, {"-time-layout", ""}} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	o, err := parseFlags([]string{"-seed", "none", "-time-layout", "no-zone", "-unset-end-time", "null", "-require-sdk-headers"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	if err := applyWireOptions(fake, o); err != nil {
+		t.Fatal(err)
+	}
+	key := fakeapi.ExecutionKey{InstanceID: "i", Namespace: "n", PolicyID: 1, ExecutionID: 2}
+	fake.SetTasks(key, []fakeapi.Task{{ID: 1, Status: "InProgress", StartTime: "2024-03-01T10:00:00Z"}})
+	ts := httptest.NewServer(handler(fake))
+	defer ts.Close()
+	list := func(contentType string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances/i/namespaces/n/retention/policies/1/executions/2/tasks", nil)
+		req.Header.Set("X-Auth-Token", "t")
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, _ := list(""); status != http.StatusBadRequest {
+		t.Errorf("-require-sdk-headers: a GET without Content-Type got %d, want 400", status)
+	}
+	status, body := list("application/json")
+	if status != http.StatusOK || !strings.Contains(body, `"start_time":"2024-03-01 10:00:00"`) || !strings.Contains(body, `"end_time":null`) {
+		t.Errorf("status %d body %s: want the no-zone start time and a null end time", status, body)
+	}
+}

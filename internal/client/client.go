@@ -94,11 +94,6 @@ func DefaultEndpoint(region string) string {
 	return fmt.Sprintf("https://swr-api.%s.%s", region, domainOf(region))
 }
 
-// DefaultIAMEndpoint is the public IAM endpoint of a region.
-func DefaultIAMEndpoint(region string) string {
-	return fmt.Sprintf("https://iam.%s.%s", region, domainOf(region))
-}
-
 // domainOf is the cloud's domain for a region: the European regions live apart.
 func domainOf(region string) string {
 	if strings.HasPrefix(region, "eu-west-1") {
@@ -320,8 +315,11 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	// Content-Type on every call, GETs included, as the official SDK sends it: a
+	// gateway may insist on it. The signer leaves it out of the signed headers, as
+	// the SDK's does. A caller may give its own (the token request's charset).
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 
 	resp, err := c.http.Do(req)

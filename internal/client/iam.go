@@ -9,6 +9,40 @@ import (
 	"net/url"
 )
 
+// GlobalIAMEndpoint is the IAM endpoint of the official SDK for a region its
+// table does not list.
+const GlobalIAMEndpoint = "https://iam.myhuaweicloud.com"
+
+// regionalIAMEndpoints is the official SDK's (v0.1.207) table of IAM endpoints:
+// core/auth/internal/iam_endpoint.go, plus eu-west-101, which the SDK's IAM
+// service table (services/iam/v3/region) puts on the European cloud. Any other
+// region uses GlobalIAMEndpoint, as the SDK does.
+var regionalIAMEndpoints = map[string]string{
+	"cn-north-1": "https://iam.cn-north-1.myhuaweicloud.com", "cn-north-2": "https://iam.cn-north-2.myhuaweicloud.com",
+	"cn-north-4": "https://iam.cn-north-4.myhuaweicloud.com", "cn-north-9": "https://iam.cn-north-9.myhuaweicloud.com",
+	"cn-north-12": "https://iam.cn-north-12.myhuaweicloud.com", "cn-east-2": "https://iam.cn-east-2.myhuaweicloud.com",
+	"cn-east-3": "https://iam.cn-east-3.myhuaweicloud.com", "cn-east-4": "https://iam.cn-east-4.myhuaweicloud.com",
+	"cn-east-5": "https://iam.cn-east-5.myhuaweicloud.com", "cn-south-1": "https://iam.cn-south-1.myhuaweicloud.com",
+	"cn-south-2": "https://iam.cn-south-2.myhuaweicloud.com", "cn-southwest-2": "https://iam.cn-southwest-2.myhuaweicloud.com",
+	"ap-southeast-1": "https://iam.ap-southeast-1.myhuaweicloud.com", "ap-southeast-2": "https://iam.ap-southeast-2.myhuaweicloud.com",
+	"ap-southeast-3": "https://iam.ap-southeast-3.myhuaweicloud.com", "ap-southeast-4": "https://iam.ap-southeast-4.myhuaweicloud.com",
+	"af-south-1": "https://iam.af-south-1.myhuaweicloud.com", "sa-brazil-1": "https://iam.sa-brazil-1.myhuaweicloud.com",
+	"la-south-2": "https://iam.la-south-2.myhuaweicloud.com", "la-north-2": "https://iam.la-north-2.myhuaweicloud.com",
+	"na-mexico-1": "https://iam.na-mexico-1.myhuaweicloud.com", "eu-west-0": "https://iam.eu-west-0.myhuaweicloud.com",
+	"eu-west-101": "https://iam.eu-west-101.myhuaweicloud.eu", "my-kualalumpur-1": "https://iam.my-kualalumpur-1.myhuaweicloud.com",
+	"ru-moscow-1": "https://iam.ru-moscow-1.myhuaweicloud.com", "me-east-1": "https://iam.me-east-1.myhuaweicloud.com",
+	"ae-ad-1": "https://iam.ae-ad-1.myhuaweicloud.com", "tr-west-1": "https://iam.tr-west-1.myhuaweicloud.com",
+}
+
+// DefaultIAMEndpoint is the IAM endpoint of a region as the official SDK gives
+// it: the region's own when its table lists one, else GlobalIAMEndpoint.
+func DefaultIAMEndpoint(region string) string {
+	if endpoint, ok := regionalIAMEndpoints[region]; ok {
+		return endpoint
+	}
+	return GlobalIAMEndpoint
+}
+
 // ProjectLookupError is a region that names no project, or several.
 type ProjectLookupError struct {
 	Region  string
@@ -106,8 +140,12 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// As the official SDK asks: nocatalog=true spares IAM sending (and us reading)
+	// the whole service catalog with the token, and its Content-Type names the charset.
 	u := endpointURL(c.iamEndpoint, "v3", "auth", "tokens")
-	resp, err := c.send(withoutAuth(ctx), http.MethodPost, u, body, nil)
+	u.RawQuery = url.Values{"nocatalog": {"true"}}.Encode()
+	header := http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
+	resp, err := c.send(withoutAuth(ctx), http.MethodPost, u, body, header)
 	if err != nil {
 		return "", &TokenError{Err: err}
 	}

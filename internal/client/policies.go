@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
 )
 
 // Policy is a retention policy of an instance, as the list-policies call returns it.
@@ -22,6 +23,8 @@ type Policy struct {
 // PolicyRule is one rule of a policy: which artifacts it retains. The SDK marks
 // every field optional; an absent one is its zero value here.
 type PolicyRule struct {
+	// ID is the rule's id; 0 when the API leaves it out.
+	ID       int64  `json:"id"`
 	Priority int64  `json:"priority"`
 	Disabled bool   `json:"disabled"`
 	Action   string `json:"action"`
@@ -30,6 +33,9 @@ type PolicyRule struct {
 	Params         map[string]json.RawMessage `json:"params"`
 	TagSelectors   []Selector                 `json:"tag_selectors"`
 	ScopeSelectors map[string][]Selector      `json:"scope_selectors"`
+	// RepoScopeMode is how the console chose the repositories: "regular"
+	// (patterns) or "selection" (picked by name).
+	RepoScopeMode string `json:"repo_scope_mode"`
 }
 
 // Selector selects tags or repositories by pattern.
@@ -74,12 +80,14 @@ func (r PolicyRule) ParamStrings() map[string]string {
 }
 
 // ListPoliciesInput selects the retention policies of an instance. Name, when
-// set, must match exactly; NamespaceName, when set, keeps the policies of that
-// namespace.
+// set, must match exactly; NamespaceName and NamespaceID, when set, keep the
+// policies of that namespace.
 type ListPoliciesInput struct {
 	InstanceID    string
 	Name          string
 	NamespaceName string
+	// NamespaceID goes to the API's namespace_id filter (an int32); 0 is unset.
+	NamespaceID int64
 }
 
 // ListRetentionPolicies reads every retention policy of an instance matching in,
@@ -87,6 +95,9 @@ type ListPoliciesInput struct {
 //
 // Name goes to the API's name filter, which narrows the listing (the fake matches
 // substrings; the reference does not say), and is then matched exactly here.
+//
+// NamespaceID goes to the API's namespace_id filter, and is checked here too, so
+// that an API ignoring the filter cannot add another namespace's policies.
 //
 // The API filters namespaces by namespace_id only. NamespaceName is not resolved
 // to an id: that would take a call outside this API (the namespace list), with its
@@ -102,13 +113,17 @@ func (c *Client) ListRetentionPolicies(ctx context.Context, in ListPoliciesInput
 	if in.Name != "" {
 		filter.Set("name", in.Name)
 	}
+	if in.NamespaceID != 0 {
+		filter.Set("namespace_id", strconv.FormatInt(in.NamespaceID, 10))
+	}
 	all, err := listUnderInstance(ctx, c, "retention policies", "retentions", filter,
 		func(p Policy) int64 { return p.ID }, in.InstanceID, "retention", "policies")
 	if err != nil {
 		return nil, err
 	}
 	return keep(all, func(p Policy) bool {
-		return (in.Name == "" || p.Name == in.Name) && (in.NamespaceName == "" || p.NamespaceName == in.NamespaceName)
+		return (in.Name == "" || p.Name == in.Name) && (in.NamespaceName == "" || p.NamespaceName == in.NamespaceName) &&
+			(in.NamespaceID == 0 || p.NamespaceID == in.NamespaceID)
 	}), nil
 }
 

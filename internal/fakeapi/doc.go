@@ -21,7 +21,7 @@
 //
 // # Order of checks
 //
-// latency, fault, route (404), method (405), authentication (401), project (403),
+// latency, fault, the SDK's headers (400, only with RequireSDKHeaders), route (404), method (405), authentication (401), project (403),
 // path and query validation (400), lookup (404: the body names the instance,
 // namespace, policy, execution or task that was not found).
 //
@@ -84,6 +84,15 @@
 // Tasks of 113 are not GenerateTasks(113, ...) output (they are all final); the
 // ids, statuses and counts are deterministic and the package tests pin them.
 // Sub-task ids start at 50001.
+//
+// # Times and headers as the real service may send them
+//
+// SetTimeLayout rewrites the times of every listing (start_time, end_time,
+// op_time) as the same instant in another layout: fractional seconds, a +08:00
+// offset, no zone (space or T), or unreadable garbage. SetUnsetEndTime writes an
+// end_time not set yet (unfinished tasks and executions) as "", null, nothing or
+// the zero time. RequireSDKHeaders answers 400 to a request without the SDK's
+// Content-Type: application/json, or a token request without nocatalog=true.
 //
 // # Faults and recording
 //

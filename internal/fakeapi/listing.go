@@ -68,15 +68,17 @@ func (s *Server) listingQuirks() ListingQuirks {
 	return s.quirks
 }
 
-// listAnswer pages items as q says: keep is the request's filter (nil: none).
-func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, q ListingQuirks) []byte {
+// listAnswer pages items as q says: keep is the request's filter (nil: none);
+// render rewrites the page before it is encoded.
+func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, q ListingQuirks, render func(items any) any) []byte {
 	if q.IgnoreFilters {
 		keep = nil
 	}
 	if q.IgnoreOffset {
 		p.offset = 0
 	}
-	page, matched := paginate(items, p, keep)
+	paged, matched := paginate(items, p, keep)
+	page := render(paged) // times written as the fake is told to (times.go)
 	switch q.Total {
 	case TotalUnfiltered:
 		return listBody(key, page, len(items))

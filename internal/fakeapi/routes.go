@@ -411,13 +411,13 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 				return strings.Contains(pol.Name, nameFilter) && (!hasNS || pol.NamespaceID == nsFilter)
 			}
 		}
-		return listAnswer("retentions", policies, p, keep, quirks), nil
+		return listAnswer("retentions", policies, p, keep, quirks, s.renderTimes), nil
 	case routeExecutions:
-		return listAnswer("executions", execs, p, nil, quirks), nil
+		return listAnswer("executions", execs, p, nil, quirks, s.renderTimes), nil
 	case routeTasks:
-		return listAnswer("tasks", tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks), nil
+		return listAnswer("tasks", tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks, s.renderTimes), nil
 	default:
-		return listAnswer("sub_tasks", subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks), nil
+		return listAnswer("sub_tasks", subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks, s.renderTimes), nil
 	}
 }
 

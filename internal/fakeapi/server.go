@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -109,6 +110,7 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []*faultState
 	latency atomic.Int64
+	wire    atomic.Pointer[wireOptions] // times.go; nil is the default
 
 	inFlight     atomic.Int64 // requests being served now
 	peakInFlight atomic.Int64 // most served at once since the last ResetRequests
@@ -467,6 +469,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.applyFault(sw, w, r) {
+		return
+	}
+	if e := s.checkSDKHeaders(r); e != nil {
+		if strings.HasPrefix(r.URL.Path, "/v3/") {
+			writeIAMError(sw, e.status, e.msg)
+		} else {
+			writeError(sw, *e)
+		}
 		return
 	}
 	s.route(sw, r)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -137,41 +136,6 @@ func setRawAttribute(state *tfsdk.State, name string, value tftypes.Value) diag.
 	attrs[name] = value
 	raw := tftypes.NewValue(state.Raw.Type(), attrs)
 	state.Raw = raw
-	return diags
-}
-
-// rawTimeValue is timeValue as a Terraform string value (null when empty).
-func rawTimeValue(s, kind string, id any, field string) (tftypes.Value, diag.Diagnostics) {
-	if s == "" {
-		return tftypes.NewValue(tftypes.String, nil), nil
-	}
-	if diags := checkTime(s, kind, id, field); diags.HasError() {
-		return tftypes.NewValue(tftypes.String, nil), diags
-	}
-	return tftypes.NewValue(tftypes.String, s), nil
-}
-
-// timeValue maps an API time to an RFC 3339 value; an empty time is null. kind
-// and id name the item in the diagnostic of an invalid time, e.g. "Task", 2439 (an
-// instance's id is a string).
-func timeValue(s, kind string, id any, field string) (timetypes.RFC3339, diag.Diagnostics) {
-	if s == "" {
-		return timetypes.NewRFC3339Null(), nil
-	}
-	if diags := checkTime(s, kind, id, field); diags.HasError() {
-		return timetypes.NewRFC3339Null(), diags
-	}
-	// Checked above: NewRFC3339ValueMust would parse the string a second time.
-	return timetypes.RFC3339{StringValue: types.StringValue(s)}, nil
-}
-
-// checkTime reports an API time that is not RFC 3339, naming the item.
-func checkTime(s, kind string, id any, field string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if _, err := time.Parse(time.RFC3339, s); err != nil {
-		diags.AddError("Invalid time in the SWR API response",
-			fmt.Sprintf("%s %v has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the %s id.", kind, id, field, s, strings.ToLower(kind)))
-	}
 	return diags
 }
 

@@ -40,7 +40,7 @@ func (d *instancesDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
 	}
 	computedTime := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: description}
+		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription(description)}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the SWR Enterprise instances of the provider's project, so that an audit starts from " +
@@ -81,9 +81,9 @@ func (d *instancesDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 						"vpc_name":              computedString("Name of the VPC of the instance."),
 						"subnet_id":             computedString("ID of the subnet of the instance."),
 						"subnet_name":           computedString("Name of the subnet of the instance."),
-						"created_at":            computedTime("Creation time, RFC 3339; null when the API gives none."),
-						"updated_at":            computedTime("Last update time, RFC 3339; null when the API gives none."),
-						"expires_at":            computedTime("Expiry time of a yearly/monthly instance, RFC 3339; null when the API gives none (pay-per-use)."),
+						"created_at":            computedTime("Creation time; null when the API gives none"),
+						"updated_at":            computedTime("Last update time; null when the API gives none"),
+						"expires_at":            computedTime("Expiry time of a yearly/monthly instance; null when the API gives none (pay-per-use)"),
 					},
 				},
 			},
@@ -117,8 +117,10 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	list, diags := objectList(instanceAttrTypes, instances, instanceAttrs)
+	times := newAPITimes[string]("Instance")
+	list, diags := objectList(instanceAttrTypes, instances, instanceAttrs(times))
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -153,30 +155,31 @@ var instanceAttrTypes = map[string]attr.Type{
 	"expires_at":            timetypes.RFC3339Type{},
 }
 
-func instanceAttrs(i client.Instance) (map[string]attr.Value, diag.Diagnostics) {
-	created, diags := timeValue(i.CreatedAt, "Instance", i.ID, "created_at")
-	updated, d := timeValue(i.UpdatedAt, "Instance", i.ID, "updated_at")
-	diags.Append(d...)
-	expires, d := timeValue(i.ExpiresAt, "Instance", i.ID, "expires_at")
-	diags.Append(d...)
-	return map[string]attr.Value{
-		"id":                    types.StringValue(i.ID),
-		"name":                  types.StringValue(i.Name),
-		"description":           types.StringValue(i.Description),
-		"status":                types.StringValue(i.Status),
-		"spec":                  types.StringValue(i.Spec),
-		"version":               types.StringValue(i.Version),
-		"charge_mode":           types.StringValue(i.ChargeMode),
-		"access_address":        types.StringValue(i.AccessAddress),
-		"enterprise_project_id": types.StringValue(i.EnterpriseProjectID),
-		"vpc_id":                types.StringValue(i.VpcID),
-		"vpc_name":              types.StringValue(i.VpcName),
-		"subnet_id":             types.StringValue(i.SubnetID),
-		"subnet_name":           types.StringValue(i.SubnetName),
-		"created_at":            created,
-		"updated_at":            updated,
-		"expires_at":            expires,
-	}, diags
+// instanceAttrs converts one instance; times collects its unreadable times.
+func instanceAttrs(times *apiTimes[string]) func(client.Instance) (map[string]attr.Value, diag.Diagnostics) {
+	return func(i client.Instance) (map[string]attr.Value, diag.Diagnostics) {
+		created := times.rfc3339(i.ID, "created_at", i.CreatedAt)
+		updated := times.rfc3339(i.ID, "updated_at", i.UpdatedAt)
+		expires := times.rfc3339(i.ID, "expires_at", i.ExpiresAt)
+		return map[string]attr.Value{
+			"id":                    types.StringValue(i.ID),
+			"name":                  types.StringValue(i.Name),
+			"description":           types.StringValue(i.Description),
+			"status":                types.StringValue(i.Status),
+			"spec":                  types.StringValue(i.Spec),
+			"version":               types.StringValue(i.Version),
+			"charge_mode":           types.StringValue(i.ChargeMode),
+			"access_address":        types.StringValue(i.AccessAddress),
+			"enterprise_project_id": types.StringValue(i.EnterpriseProjectID),
+			"vpc_id":                types.StringValue(i.VpcID),
+			"vpc_name":              types.StringValue(i.VpcName),
+			"subnet_id":             types.StringValue(i.SubnetID),
+			"subnet_name":           types.StringValue(i.SubnetName),
+			"created_at":            created,
+			"updated_at":            updated,
+			"expires_at":            expires,
+		}, nil
+	}
 }
 
 type instancesModel struct {

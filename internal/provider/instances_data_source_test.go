@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -151,19 +152,41 @@ func TestAccInstancesDataSource_StatusFilter(t *testing.T) {
 	})
 }
 
-// A time the API garbles is a diagnostic that names the instance and the field.
-func TestAccInstancesDataSource_InvalidTime(t *testing.T) {
+// Instance times are read as every other time (times.go): a time without a zone
+// as UTC, the zero time as null, and a garbled one as null with a warning, never
+// a failed read; a second plan is empty.
+func TestAccInstancesDataSource_TolerantTimes(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
-	fake.SetInstance(fakeapi.Instance{ID: "ins-odd", Name: "odd", Status: "Running", CreatedAt: "yesterday"})
+	fake.SetInstance(fakeapi.Instance{ID: "ins-odd", Name: "odd", Status: "Running",
+		CreatedAt: "yesterday", UpdatedAt: "2021-02-01 03:53:32", ExpiresAt: "0001-01-01T00:00:00Z"})
+	odd := tfjsonpath.New("instances").AtSliceIndex(0)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      providerConfig(url, authToken).data("instances", "x").String(),
-			ExpectError: regexp.MustCompile(`(?s)Instance ins-odd has created_at "yesterday"`),
+			Config: providerConfig(url, authToken).data("instances", "x", `name = "odd"`).String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.swr_instances.x", odd.AtMapKey("id"), knownvalue.StringExact("ins-odd")),
+				statecheck.ExpectKnownValue("data.swr_instances.x", odd.AtMapKey("created_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.swr_instances.x", odd.AtMapKey("updated_at"), knownvalue.StringExact("2021-02-01T03:53:32Z")),
+				statecheck.ExpectKnownValue("data.swr_instances.x", odd.AtMapKey("expires_at"), knownvalue.Null()),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
 		}},
 	})
-	if n := fake.CountRequests("/instances"); n == 0 || strings.Contains(fmt.Sprint(fake.Requests()), "namespaces") {
-		t.Errorf("unexpected requests: %d", n)
+}
+
+// The warning of an unreadable instance time names the instance by its string
+// id, quoted, since the id is the API's text too.
+func TestAPITimes_StringIDsQuoted(t *testing.T) {
+	times := newAPITimes[string]("Instance")
+	if v := times.rfc3339("ins-\u202eodd", "created_at", "yesterday"); !v.IsNull() {
+		t.Fatalf("value %v, want null", v)
+	}
+	diags := times.warnings()
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `Instance "ins-\u202eodd" has created_at "yesterday"`) {
+		t.Fatalf("warnings %v", diags)
 	}
 }

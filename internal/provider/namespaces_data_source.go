@@ -67,8 +67,8 @@ func (d *namespacesDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 						"id":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Namespace ID; the `namespace_id` of a retention policy."},
 						"public":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether anyone may pull from the namespace."},
 						"repo_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of repositories in the namespace."},
-						"created_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Creation time, RFC 3339; null when the API gives none."},
-						"updated_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Last update time, RFC 3339; null when the API gives none."},
+						"created_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Creation time; null when the API gives none")},
+						"updated_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Last update time; null when the API gives none")},
 					},
 				},
 			},
@@ -107,8 +107,10 @@ func (d *namespacesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 
-	list, diags := objectList(namespaceAttrTypes, namespaces, namespaceAttrs)
+	times := newAPITimes[int64]("Namespace")
+	list, diags := objectList(namespaceAttrTypes, namespaces, namespaceAttrs(times))
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -127,18 +129,20 @@ var namespaceAttrTypes = map[string]attr.Type{
 	"updated_at": timetypes.RFC3339Type{},
 }
 
-func namespaceAttrs(n client.Namespace) (map[string]attr.Value, diag.Diagnostics) {
-	created, diags := timeValue(n.CreatedAt, "Namespace", n.ID, "created_at")
-	updated, d := timeValue(n.UpdatedAt, "Namespace", n.ID, "updated_at")
-	diags.Append(d...)
-	return map[string]attr.Value{
-		"name":       types.StringValue(n.Name),
-		"id":         types.Int64Value(n.ID),
-		"public":     types.BoolValue(bool(n.Metadata.Public)),
-		"repo_count": types.Int64Value(n.RepoCount),
-		"created_at": created,
-		"updated_at": updated,
-	}, diags
+// namespaceAttrs converts one namespace; times collects its unreadable times.
+func namespaceAttrs(times *apiTimes[int64]) func(client.Namespace) (map[string]attr.Value, diag.Diagnostics) {
+	return func(n client.Namespace) (map[string]attr.Value, diag.Diagnostics) {
+		created := times.rfc3339(n.ID, "created_at", n.CreatedAt)
+		updated := times.rfc3339(n.ID, "updated_at", n.UpdatedAt)
+		return map[string]attr.Value{
+			"name":       types.StringValue(n.Name),
+			"id":         types.Int64Value(n.ID),
+			"public":     types.BoolValue(bool(n.Metadata.Public)),
+			"repo_count": types.Int64Value(n.RepoCount),
+			"created_at": created,
+			"updated_at": updated,
+		}, nil
+	}
 }
 
 type namespacesModel struct {

@@ -62,7 +62,7 @@ func (d *retentionExecutionSubTasksDataSource) Schema(ctx context.Context, _ dat
 						"action":      schema.StringAttribute{Computed: true, MarkdownDescription: "What was done to the artifact: `DEL` (deleted)."},
 						"status":      schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the sub-task: " + quotedList(client.SubTaskStatuses) + "."},
 						"status_text": schema.StringAttribute{Computed: true, MarkdownDescription: "Detail of the status, e.g. why a deletion failed; empty when the API gives none."},
-						"op_time":     schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Time of the operation, RFC 3339; null when the API gives none."},
+						"op_time":     schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Time of the operation")},
 					},
 				},
 			},
@@ -97,8 +97,10 @@ func (d *retentionExecutionSubTasksDataSource) Read(ctx context.Context, req dat
 		return
 	}
 
-	list, diags := objectList(subTaskAttrTypes, subTasks, subTaskAttrs)
+	times := newAPITimes[int64]("Sub-task")
+	list, diags := objectList(subTaskAttrTypes, subTasks, subTaskAttrs(times))
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -126,20 +128,23 @@ var subTaskAttrTypes = map[string]attr.Type{
 	"op_time":     timetypes.RFC3339Type{},
 }
 
-func subTaskAttrs(s client.SubTask) (map[string]attr.Value, diag.Diagnostics) {
-	opTime, diags := timeValue(s.OpTime, "Sub-task", s.ID, "op_time")
-	return map[string]attr.Value{
-		"id":          types.Int64Value(s.ID),
-		"job_id":      types.StringValue(string(s.JobID)),
-		"namespace":   types.StringValue(s.Namespace),
-		"repository":  types.StringValue(s.Repository),
-		"tag":         types.StringValue(s.Tag),
-		"digest":      types.StringValue(s.Digest),
-		"action":      types.StringValue(s.Action),
-		"status":      types.StringValue(s.Status),
-		"status_text": types.StringValue(s.StatusText),
-		"op_time":     opTime,
-	}, diags
+// subTaskAttrs are the attributes of one sub-task; times collects the unreadable
+// times for the read's warnings.
+func subTaskAttrs(times *apiTimes[int64]) func(client.SubTask) (map[string]attr.Value, diag.Diagnostics) {
+	return func(s client.SubTask) (map[string]attr.Value, diag.Diagnostics) {
+		return map[string]attr.Value{
+			"id":          types.Int64Value(s.ID),
+			"job_id":      types.StringValue(string(s.JobID)),
+			"namespace":   types.StringValue(s.Namespace),
+			"repository":  types.StringValue(s.Repository),
+			"tag":         types.StringValue(s.Tag),
+			"digest":      types.StringValue(s.Digest),
+			"action":      types.StringValue(s.Action),
+			"status":      types.StringValue(s.Status),
+			"status_text": types.StringValue(s.StatusText),
+			"op_time":     times.rfc3339(s.ID, "op_time", s.OpTime),
+		}, nil
+	}
 }
 
 type retentionExecutionSubTasksModel struct {

@@ -95,8 +95,8 @@ func taskAttributes() map[string]schema.Attribute {
 		"status":          schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the task: " + quotedList(client.TaskStatuses) + "."},
 		"status_code":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Job status code: `0` pending, `1` scheduled, `2` running, `3` final (stopped, error or success)."},
 		"status_revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "Revision of the job run (Unix seconds)."},
-		"start_time":      schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Start time, RFC 3339."},
-		"end_time":        schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "End time, RFC 3339; null while the task runs."},
+		"start_time":      schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Start time")},
+		"end_time":        schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("End time; null while the task runs")},
 		"total":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task considered."},
 		"retained":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of artifact versions the task kept; `total - retained` were removed."},
 	}
@@ -125,8 +125,10 @@ func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req dataso
 		return
 	}
 
-	tasksValue, diags := taskTerraformValue(tasks)
+	times := newAPITimes[int64]("Task")
+	tasksValue, diags := taskTerraformValue(tasks, times)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -187,18 +189,14 @@ var (
 // framework values and letting State.Set convert them (measured with
 // BenchmarkReadDataSource); the state it produces is byte for byte the same
 // (TestTaskTerraformValue_StateEqualsStateSet).
-func taskTerraformValue(tasks []client.Task) (tftypes.Value, diag.Diagnostics) {
+// times collects the unreadable times for the read's warnings.
+func taskTerraformValue(tasks []client.Task, times *apiTimes[int64]) (tftypes.Value, diag.Diagnostics) {
 	listType := tftypes.List{ElementType: taskTerraformType}
 	elems := make([]tftypes.Value, len(tasks))
 	var diags diag.Diagnostics
 	for i, t := range tasks {
-		start, d := rawTimeValue(t.StartTime, "Task", t.ID, "start_time")
-		diags.Append(d...)
-		end, d := rawTimeValue(t.EndTime, "Task", t.ID, "end_time")
-		diags.Append(d...)
-		if diags.HasError() {
-			return tftypes.NewValue(listType, nil), diags
-		}
+		start := times.raw(t.ID, "start_time", t.StartTime)
+		end := times.raw(t.ID, "end_time", t.EndTime)
 		elems[i] = tftypes.NewValue(taskTerraformType, map[string]tftypes.Value{
 			"id":              tftypes.NewValue(tftypes.Number, t.ID),
 			"execution_id":    tftypes.NewValue(tftypes.Number, t.ExecutionID),

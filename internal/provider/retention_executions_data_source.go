@@ -76,8 +76,8 @@ func executionAttributes() map[string]schema.Attribute {
 		"dry_run":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the run was a dry run, which only reports what it would remove."},
 		"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the execution: " + quotedList(client.ExecutionStatuses) + "."},
 		"trigger":    schema.StringAttribute{Computed: true, MarkdownDescription: "What started the execution: `manual` or `scheduled`."},
-		"start_time": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "Start time, RFC 3339."},
-		"end_time":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "End time, RFC 3339; null while the execution runs."},
+		"start_time": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Start time")},
+		"end_time":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("End time; null while the execution runs")},
 	}
 }
 
@@ -117,15 +117,17 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 		return
 	}
 
-	list, diags := objectList(executionAttrTypes, executions, executionAttrs)
+	times := newAPITimes[int64]("Execution")
+	list, diags := objectList(executionAttrTypes, executions, executionAttrs(times))
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The newest execution matching the filters is the first of the list.
 	latest := types.ObjectNull(executionAttrTypes)
 	if len(executions) > 0 {
-		attrs, diags := executionAttrs(executions[0])
+		attrs, diags := executionAttrs(times)(executions[0])
 		resp.Diagnostics.Append(diags...)
 		latest, diags = types.ObjectValue(executionAttrTypes, attrs)
 		resp.Diagnostics.Append(diags...)
@@ -143,19 +145,20 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 // schema's executionAttributes.
 var executionAttrTypes = attrTypesOf(executionAttributes())
 
-func executionAttrs(e client.Execution) (map[string]attr.Value, diag.Diagnostics) {
-	start, diags := timeValue(e.StartTime, "Execution", e.ID, "start_time")
-	end, d := timeValue(e.EndTime, "Execution", e.ID, "end_time")
-	diags.Append(d...)
-	return map[string]attr.Value{
-		"id":         types.Int64Value(e.ID),
-		"policy_id":  types.Int64Value(e.PolicyID),
-		"dry_run":    types.BoolValue(e.DryRun),
-		"status":     types.StringValue(e.Status),
-		"trigger":    types.StringValue(e.Trigger),
-		"start_time": start,
-		"end_time":   end,
-	}, diags
+// executionAttrs are the attributes of one execution; times collects the
+// unreadable times for the read's warnings.
+func executionAttrs(times *apiTimes[int64]) func(client.Execution) (map[string]attr.Value, diag.Diagnostics) {
+	return func(e client.Execution) (map[string]attr.Value, diag.Diagnostics) {
+		return map[string]attr.Value{
+			"id":         types.Int64Value(e.ID),
+			"policy_id":  types.Int64Value(e.PolicyID),
+			"dry_run":    types.BoolValue(e.DryRun),
+			"status":     types.StringValue(e.Status),
+			"trigger":    types.StringValue(e.Trigger),
+			"start_time": times.rfc3339(e.ID, "start_time", e.StartTime),
+			"end_time":   times.rfc3339(e.ID, "end_time", e.EndTime),
+		}, nil
+	}
 }
 
 type retentionExecutionsModel struct {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -44,9 +46,15 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 			"Reads every page of the listing and returns the policies in the API's order. " +
 			"A policy's `id` and `namespace_name` are the `policy_id` and `namespace_name` of `swr_retention_executions`.",
 		Attributes: map[string]schema.Attribute{
-			"id":             idAttribute([]string{"instance_id"}, url.Values{"name": {"nightly"}, "namespace_name": {"platform"}}),
+			"id":             idAttribute([]string{"instance_id"}, url.Values{"name": {"nightly"}, "namespace_id": {"1"}, "namespace_name": {"platform"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": namespaceFilter,
+			"namespace_id": schema.Int64Attribute{
+				MarkdownDescription: "Only list the policies of the namespace with this ID (a policy's `namespace_id`), from 1 to 2147483647. " +
+					"The API filters by it, so the provider reads only that namespace's policies. May be combined with `namespace_name`: a policy must then match both.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 1<<31-1)},
+			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only list the policies with exactly this name (case-sensitive).",
 				Optional:            true,
@@ -68,6 +76,7 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 							MarkdownDescription: "The rules, each selecting artifacts to retain.",
 							NestedObject: schema.NestedAttributeObject{
 								Attributes: map[string]schema.Attribute{
+									"id":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Rule ID; null when the API gives none."},
 									"priority": schema.Int64Attribute{Computed: true, MarkdownDescription: "Priority of the rule."},
 									"disabled": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the rule is switched off."},
 									"action":   schema.StringAttribute{Computed: true, MarkdownDescription: "Action on the selected artifacts: `retain`."},
@@ -76,6 +85,8 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 										MarkdownDescription: "Parameters of the template, e.g. `{ latestPushedK = \"10\" }`: each value as text (a number as its digits; use `tonumber()`)."},
 									"tag_selectors":        selectorListAttribute("Selectors of the tags (versions) the rule applies to."),
 									"repository_selectors": selectorListAttribute("Selectors of the repositories the rule applies to."),
+									"repo_scope_mode": schema.StringAttribute{Computed: true,
+										MarkdownDescription: "How the repositories were chosen: `regular` (by the patterns of `repository_selectors`) or `selection` (picked by name); null when the API gives none."},
 								},
 							},
 						},
@@ -129,6 +140,7 @@ func (d *retentionPoliciesDataSource) Read(ctx context.Context, req datasource.R
 		InstanceID:    model.InstanceID.ValueString(),
 		Name:          model.Name.ValueString(),
 		NamespaceName: model.NamespaceName.ValueString(),
+		NamespaceID:   model.NamespaceID.ValueInt64(),
 	}
 	policies, err := read.client.ListRetentionPolicies(ctx, in)
 	if err != nil {
@@ -148,6 +160,9 @@ func (d *retentionPoliciesDataSource) Read(ctx context.Context, req datasource.R
 	if in.NamespaceName != "" {
 		filters.Set("namespace_name", in.NamespaceName)
 	}
+	if in.NamespaceID != 0 {
+		filters.Set("namespace_id", strconv.FormatInt(in.NamespaceID, 10))
+	}
 	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID}, filters))
 	model.Policies = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
@@ -162,6 +177,7 @@ var (
 		"extras":     types.StringType,
 	}
 	ruleAttrTypes = map[string]attr.Type{
+		"id":                   types.Int64Type,
 		"priority":             types.Int64Type,
 		"disabled":             types.BoolType,
 		"action":               types.StringType,
@@ -169,6 +185,7 @@ var (
 		"params":               types.MapType{ElemType: types.StringType},
 		"tag_selectors":        listTypeOf(selectorAttrTypes),
 		"repository_selectors": listTypeOf(selectorAttrTypes),
+		"repo_scope_mode":      types.StringType,
 	}
 	triggerAttrTypes = map[string]attr.Type{
 		"type": types.StringType,
@@ -216,7 +233,16 @@ func ruleAttrs(r client.PolicyRule) (map[string]attr.Value, diag.Diagnostics) {
 	diags.Append(d...)
 	repos, d := objectList(selectorAttrTypes, r.RepositorySelectors(), selectorAttrs)
 	diags.Append(d...)
+	id := types.Int64Null()
+	if r.ID != 0 {
+		id = types.Int64Value(r.ID)
+	}
+	scopeMode := types.StringNull()
+	if r.RepoScopeMode != "" {
+		scopeMode = types.StringValue(r.RepoScopeMode)
+	}
 	return map[string]attr.Value{
+		"id":                   id,
 		"priority":             types.Int64Value(r.Priority),
 		"disabled":             types.BoolValue(r.Disabled),
 		"action":               types.StringValue(r.Action),
@@ -224,6 +250,7 @@ func ruleAttrs(r client.PolicyRule) (map[string]attr.Value, diag.Diagnostics) {
 		"params":               paramMap,
 		"tag_selectors":        tags,
 		"repository_selectors": repos,
+		"repo_scope_mode":      scopeMode,
 	}, diags
 }
 
@@ -240,6 +267,7 @@ type retentionPoliciesModel struct {
 	ID            types.String   `tfsdk:"id"`
 	InstanceID    types.String   `tfsdk:"instance_id"`
 	NamespaceName types.String   `tfsdk:"namespace_name"`
+	NamespaceID   types.Int64    `tfsdk:"namespace_id"`
 	Name          types.String   `tfsdk:"name"`
 	Policies      types.List     `tfsdk:"policies"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`

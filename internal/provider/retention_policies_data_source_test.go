@@ -46,7 +46,16 @@ func policyCheck(p fakeapi.Policy) knownvalue.Check {
 			for k, v := range r.Params {
 				params[k] = knownvalue.StringExact(fmt.Sprint(v))
 			}
+			var id, scopeMode knownvalue.Check = knownvalue.Null(), knownvalue.Null()
+			if r.ID != 0 {
+				id = knownvalue.Int64Exact(r.ID)
+			}
+			if r.RepoScopeMode != "" {
+				scopeMode = knownvalue.StringExact(r.RepoScopeMode)
+			}
 			return knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"id":                   id,
+				"repo_scope_mode":      scopeMode,
 				"priority":             knownvalue.Int64Exact(int64(r.Priority)),
 				"disabled":             knownvalue.Bool(r.Disabled),
 				"action":               knownvalue.StringExact(r.Action),
@@ -178,7 +187,7 @@ func TestAccRetentionPoliciesDataSource_SampleAndErrors(t *testing.T) {
 					policyCheck(fakeapi.Policy{ID: 9, Name: "tools-30-days", NamespaceID: 2, NamespaceName: "tools", Algorithm: "or",
 						Rules: []fakeapi.PolicyRule{{ID: 2, Action: "retain", Template: "nDaysSinceLastPush", Params: map[string]any{"nDaysSinceLastPush": 30},
 							TagSelectors:   []fakeapi.Selector{{Kind: "doublestar", Decoration: "matches", Pattern: "**"}},
-							ScopeSelectors: map[string][]fakeapi.Selector{"repository": {{Kind: "doublestar", Decoration: "repoMatches", Pattern: "**"}}}}},
+							ScopeSelectors: map[string][]fakeapi.Selector{"repository": {{Kind: "doublestar", Decoration: "repoMatches", Pattern: "**"}}}, RepoScopeMode: "regular"}},
 						Trigger: fakeapi.PolicyTrigger{Type: "manual"}}),
 				})),
 			},

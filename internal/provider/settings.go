@@ -68,7 +68,8 @@ var providerArguments = []providerArgument{
 		defaultDoc:  "`https://swr-api.{region}.myhuaweicloud.com` (`myhuaweicloud.eu` for `eu-west-1*`)",
 		description: "Base URL of the SWR API."},
 	{name: "iam_endpoint", env: []string{"HW_AUTH_URL"}, field: func(s *settings) any { return &s.iamEndpoint },
-		defaultDoc:  "`https://iam.{region}.myhuaweicloud.com`",
+		defaultDoc: "the region's endpoint in the official SDK's table, e.g. `https://iam.cn-north-4.myhuaweicloud.com` " +
+			"(`https://iam.eu-west-101.myhuaweicloud.eu` for `eu-west-101`), or the global `https://iam.myhuaweicloud.com` for a region the table does not list",
 		description: "Base URL of IAM, for password tokens and the project lookup."},
 	{name: "project_id", env: []string{"HW_PROJECT_ID"}, field: func(s *settings) any { return &s.projectID },
 		defaultDoc:  "looked up once through IAM by the region name",

@@ -1,0 +1,199 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The one conversion of API times to state, shared by every data source.
+//
+// The API documents a single example time (2021-02-01T03:53:32Z) and the SDK types
+// every time as a plain string, so what the service really sends is open: Harbor,
+// which SWR Enterprise wraps, writes the year-1 zero time for an end time not yet
+// set; others send "" or null or leave the field out; fractional seconds, another
+// offset than Z, or no zone at all are all plausible. State always holds RFC 3339
+// in UTC, so the same instant read in another layout plans no change.
+
+// timeZoneNote is said in the description of every time attribute.
+const timeZoneNote = "RFC 3339 in UTC, whatever offset the API used; a time the API sends without a zone is read as UTC. " +
+	"Null when the API gives no time, the zero time (`0001-01-01T00:00:00Z`) or a time the provider cannot read (with a warning)"
+
+// timeAttributeDescription is the description of a time attribute: what it is,
+// then how the provider reads it.
+func timeAttributeDescription(what string) string {
+	return what + ", " + timeZoneNote + "."
+}
+
+// apiTimeLayouts are the layouts a time may come in, tried in order. Parsing
+// accepts fractional seconds after the seconds in every one of them.
+var apiTimeLayouts = []string{
+	time.RFC3339,                // 2024-01-02T03:04:05Z, 2024-01-02T11:04:05.123+08:00
+	"2006-01-02 15:04:05Z07:00", // the same with a space
+	"2006-01-02T15:04:05",       // no zone: UTC
+	"2006-01-02 15:04:05",       // no zone: UTC
+}
+
+// apiTimeKind is what a time of the API turned out to be.
+type apiTimeKind int
+
+const (
+	apiTimeNull    apiTimeKind = iota // "", null, missing, or the zero time
+	apiTimeValid                      // a time, now RFC 3339 in UTC
+	apiTimeInvalid                    // not a time the provider can read
+)
+
+// normalizeAPITime reads an API time: an RFC 3339 UTC string for a time, "" for
+// no time (apiTimeNull) and for an unreadable one (apiTimeInvalid). A time that is
+// already RFC 3339 in UTC comes back as the same string, without allocating: a
+// read of 100,000 tasks converts 200,000 of them.
+func normalizeAPITime(s string) (string, apiTimeKind) {
+	if s == "" || s == "null" {
+		return "", apiTimeNull
+	}
+	for _, layout := range apiTimeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		if isZeroAPITime(t) {
+			return "", apiTimeNull
+		}
+		var buf [64]byte
+		out := t.UTC().AppendFormat(buf[:0], time.RFC3339Nano)
+		if string(out) == s {
+			return s, apiTimeValid
+		}
+		return string(out), apiTimeValid
+	}
+	return "", apiTimeInvalid
+}
+
+// isZeroAPITime is the zero time of Go (and of Harbor's database layer): the zero
+// instant, or midnight of 1 January of year 1 written in any offset.
+func isZeroAPITime(t time.Time) bool {
+	if t.IsZero() {
+		return true
+	}
+	y, m, d := t.Date()
+	return y == 1 && m == time.January && d == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+// apiTimes converts the times of one read and remembers the unreadable ones: a
+// listing of 100,000 tasks with a bad start_time in each gives one warning for
+// start_time, not 100,000. It is not safe for concurrent use (a Read converts its
+// items in one goroutine).
+// K is the type of the items' ids: a number, or an instance's string id.
+type apiTimes[K int64 | string] struct {
+	kind   string // names an item in warnings, e.g. "Task"
+	bad    map[string]*unreadableTime[K]
+	fields []string // the fields of bad, in the order they were first seen
+}
+
+// unreadableTime is what a warning says about one field.
+type unreadableTime[K int64 | string] struct {
+	firstID K
+	value   string
+	count   int
+}
+
+// newAPITimes starts the conversion of the times of items of kind (e.g. "Task").
+func newAPITimes[K int64 | string](kind string) *apiTimes[K] {
+	return &apiTimes[K]{kind: kind}
+}
+
+// value is the state value of the time s of field of item id: RFC 3339 in UTC,
+// or "" and false for null.
+func (a *apiTimes[K]) value(id K, field, s string) (string, bool) {
+	out, kind := normalizeAPITime(s)
+	switch kind {
+	case apiTimeValid:
+		return out, true
+	case apiTimeInvalid:
+		a.unreadable(id, field, s)
+	}
+	return "", false
+}
+
+// rfc3339 is value as a framework value.
+func (a *apiTimes[K]) rfc3339(id K, field, s string) timetypes.RFC3339 {
+	out, ok := a.value(id, field, s)
+	if !ok {
+		return timetypes.NewRFC3339Null()
+	}
+	// Normalized above: NewRFC3339ValueMust would parse the string once more.
+	return timetypes.RFC3339{StringValue: types.StringValue(out)}
+}
+
+// raw is value as a Terraform value, for results built without framework values.
+func (a *apiTimes[K]) raw(id K, field, s string) tftypes.Value {
+	out, ok := a.value(id, field, s)
+	if !ok {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, out)
+}
+
+func (a *apiTimes[K]) unreadable(id K, field, s string) {
+	if a.bad == nil {
+		a.bad = make(map[string]*unreadableTime[K])
+	}
+	if b := a.bad[field]; b != nil {
+		b.count++
+		return
+	}
+	a.bad[field] = &unreadableTime[K]{firstID: id, value: s, count: 1}
+	a.fields = append(a.fields, field)
+}
+
+// warnings is one warning per field that held an unreadable time, naming the
+// field, the first item and its value (quoted: the API's text never reaches the
+// terminal raw), and how many items had one.
+func (a *apiTimes[K]) warnings() diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, field := range a.fields {
+		b := a.bad[field]
+		others := ""
+		if b.count > 1 {
+			others = fmt.Sprintf(" %d other %s also have an unreadable %s.", b.count-1, plural(strings.ToLower(a.kind)), field)
+		}
+		diags.AddWarning("Unreadable time in the SWR API response",
+			fmt.Sprintf("%s %s has %s %s, which is not a time the provider can read: its %s is null.%s "+
+				"The provider reads RFC 3339 times (any offset, fractional seconds or not) and times without a zone as UTC. "+
+				"Please report this to the API's owner with the %s id.",
+				a.kind, idText(b.firstID), field, quoteUntrusted(b.value, 64), field, others, strings.ToLower(a.kind)))
+	}
+	return diags
+}
+
+// idText writes an item id for a warning: a number as it is, a string id (the
+// API's text) quoted.
+func idText[K int64 | string](id K) string {
+	if s, ok := any(id).(string); ok {
+		return quoteUntrusted(s, 64)
+	}
+	return fmt.Sprint(id)
+}
+
+// plural is the plural of an item kind in warnings ("task" -> "tasks").
+func plural(kind string) string { return kind + "s" }
+
+// quoteUntrusted quotes text from the API for a diagnostic: at most maxBytes of
+// it (cut on a rune boundary), every control or non-printable character escaped
+// by %q, so that a value cannot move the cursor or colour the terminal.
+func quoteUntrusted(s string, maxBytes int) string {
+	if len(s) <= maxBytes {
+		return fmt.Sprintf("%q", s)
+	}
+	cut := maxBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
+}
