@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -210,12 +211,17 @@ func expectedSubTasks(subs []fakeapi.SubTask) knownvalue.Check {
 	})
 }
 
-// timeCheck is the state value of an API time: null when empty.
+// timeCheck is the state value of an RFC 3339 API time: the same instant in UTC,
+// null when empty.
 func timeCheck(s string) knownvalue.Check {
 	if s == "" {
 		return knownvalue.Null()
 	}
-	return knownvalue.StringExact(s)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(fmt.Sprintf("timeCheck: fixture time %q is not RFC 3339: %v", s, err))
+	}
+	return knownvalue.StringExact(t.UTC().Format(time.RFC3339Nano))
 }
 
 // listOf checks a list element by element, each with check.
