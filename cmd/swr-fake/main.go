@@ -129,7 +129,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fake.SetLatency(o.latency)
 
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", o.listen)
 	if err != nil {
 		return err
 	}

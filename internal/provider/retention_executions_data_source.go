@@ -128,7 +128,13 @@ func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource
 	// The newest execution matching the filters is the list's first element.
 	latest := types.ObjectNull(executionAttrTypes)
 	if elems := list.Elements(); len(elems) > 0 {
-		latest = elems[0].(types.Object)
+		first, ok := elems[0].(types.Object)
+		if !ok {
+			resp.Diagnostics.AddError("Internal error building latest",
+				fmt.Sprintf("An execution was built as %T, not an object. This is a bug in the provider; please report it.", elems[0]))
+			return
+		}
+		latest = first
 	}
 	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, in.NamespaceName, strconv.FormatInt(in.PolicyID, 10)}, filters))
 	model.Executions = list
