@@ -3,12 +3,13 @@
 //
 //	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
+//	    [-redirect-to URL] [-require-password] [-rotate-token-after N] [-hang-first] [-junk-request-ids]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
 //
-//	GET  /_fake/requests  {"count":N,"first":"RFC3339Nano","last":"RFC3339Nano"}
-//	POST /_fake/reset     forget the recorded requests
+//	GET  /_fake/requests  {"count":N,"first":"RFC3339Nano","last":"RFC3339Nano","peak_in_flight":M}
+//	POST /_fake/reset     forget the recorded requests (and the peak in flight)
 //
 // and stops cleanly on SIGINT or SIGTERM.
 package main
@@ -41,6 +42,13 @@ type options struct {
 	token, ak, sk          string
 	user, password, domain string
 	region, projectID      string
+
+	// Misbehaviours, for trying the provider against a hostile or flaky server.
+	redirectTo       string
+	requirePassword  bool
+	rotateTokenAfter int
+	hangFirst        bool
+	junkRequestIDs   bool
 }
 
 func main() {
@@ -67,6 +75,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.domain, "domain", "demo-domain", "IAM domain (account) name of -user")
 	fs.StringVar(&o.region, "region", fakeapi.DefaultRegion, "region, the project name GET /v3/projects finds")
 	fs.StringVar(&o.projectID, "project-id", fakeapi.DefaultProjectID, "project id served")
+	fs.StringVar(&o.redirectTo, "redirect-to", "", "answer every request with a 307 to this loopback base URL (a second listener)")
+	fs.BoolVar(&o.requirePassword, "require-password", false, "accept on the API only tokens issued by POST /v3/auth/tokens")
+	fs.IntVar(&o.rotateTokenAfter, "rotate-token-after", 0, "expire the issued tokens once, after N requests authenticated with them")
+	fs.BoolVar(&o.hangFirst, "hang-first", false, "never answer the first API request (one under /v2/)")
+	fs.BoolVar(&o.junkRequestIDs, "junk-request-ids", false, "put terminal escapes and bidi overrides into X-Request-Id")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -82,6 +95,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-latency must not be negative")
 	case (o.ak == "") != (o.sk == ""):
 		return o, errors.New("-ak and -sk go together")
+	case o.rotateTokenAfter < 0:
+		return o, errors.New("-rotate-token-after must not be negative")
+	}
+	if o.redirectTo != "" {
+		if err := fakeapi.CheckLoopbackURL(o.redirectTo); err != nil {
+			return o, fmt.Errorf("-redirect-to: %w", err)
+		}
 	}
 	if err := checkLoopback(o.listen); err != nil {
 		return o, err
@@ -109,7 +129,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := fakeapi.Config{Region: o.region, ProjectID: o.projectID}
+	cfg := fakeapi.Config{Region: o.region, ProjectID: o.projectID,
+		RequirePassword: o.requirePassword, RotateTokensAfter: o.rotateTokenAfter, JunkRequestIDs: o.junkRequestIDs}
 	if o.token != "" {
 		cfg.Tokens = []string{o.token}
 	}
@@ -128,6 +149,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fakeapi.GenerateTasks(1, o.tasks, 1))
 	}
 	fake.SetLatency(o.latency)
+	if o.hangFirst {
+		fake.AddFault(fakeapi.Fault{Path: "/v2/", Hang: true, Times: 1})
+	}
+	if o.redirectTo != "" {
+		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
+	}
 
 	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", o.listen)
 	if err != nil {
@@ -178,7 +205,7 @@ func handler(fake *fakeapi.Server) http.Handler {
 				return
 			}
 			count, first, last := fake.RequestStats()
-			body := map[string]any{"count": count, "first": "", "last": ""}
+			body := map[string]any{"count": count, "first": "", "last": "", "peak_in_flight": fake.PeakInFlight()}
 			if count > 0 {
 				body["first"] = first.UTC().Format(time.RFC3339Nano)
 				body["last"] = last.UTC().Format(time.RFC3339Nano)
@@ -223,12 +250,33 @@ func printBanner(w io.Writer, base string, o options) {
 		fmt.Fprintf(w, "  sample data: instance %s, namespace %s, policy %d, executions %d (250 tasks), %d (empty), %d (dry run), %d\n",
 			fakeapi.SampleInstance, fakeapi.SampleNamespace, fakeapi.SamplePolicyID, fakeapi.SampleExecutionID,
 			fakeapi.SampleEmptyExecution, fakeapi.SampleDryRunExecution, fakeapi.SampleOldExecution)
+		fmt.Fprintf(w, "  sample account: instances %s and %s (Running, %d namespaces), %s (Creating)\n",
+			fakeapi.SampleInstance, fakeapi.SampleSharedInstance, fakeapi.SampleSharedNamespaces, fakeapi.SampleStagingInstance)
 	}
 	if o.tasks > 0 {
 		fmt.Fprintf(w, "  bench data: instance ins-bench, namespace bench, policy 1, execution 1 (%d tasks)\n", o.tasks)
 	}
 	if o.latency > 0 {
 		fmt.Fprintf(w, "  latency: %s per request\n", o.latency)
+	}
+	var misbehaviours []string
+	if o.redirectTo != "" {
+		misbehaviours = append(misbehaviours, "every request redirected to "+o.redirectTo)
+	}
+	if o.requirePassword {
+		misbehaviours = append(misbehaviours, "only IAM-issued tokens accepted")
+	}
+	if o.rotateTokenAfter > 0 {
+		misbehaviours = append(misbehaviours, fmt.Sprintf("issued tokens expire once after %d requests", o.rotateTokenAfter))
+	}
+	if o.hangFirst {
+		misbehaviours = append(misbehaviours, "the first API request hangs")
+	}
+	if o.junkRequestIDs {
+		misbehaviours = append(misbehaviours, "control characters in X-Request-Id")
+	}
+	for _, m := range misbehaviours {
+		fmt.Fprintf(w, "  misbehaviour: %s\n", m)
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

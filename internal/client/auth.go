@@ -4,7 +4,10 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client/signer"
 )
@@ -109,6 +112,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		req.Header.Set("X-Auth-Token", token)
+		noteSentToken(req.Context(), token)
 	case AuthAKSK:
 		body, err := requestBody(req)
 		if err != nil {
@@ -141,42 +145,84 @@ func requestBody(req *http.Request) ([]byte, error) {
 }
 
 // tokenCache holds the IAM token of password authentication: fetched once per
-// provider instance, fetched again when the API rejects it.
+// provider instance, fetched again when the API rejects the token in use.
+//
+// Concurrent callers share one fetch (single flight), and each waits only as long
+// as its own context allows. The fetch itself runs without the first caller's
+// cancellation, so that one caller giving up does not fail the others; it is
+// bounded by the client's retries and per-attempt timeout.
+//
+// A login IAM refused (401 or 403) is remembered: IAM lock-out policies count failed
+// logins, so a wrong password is sent once per provider run, and every later caller
+// gets the same error.
 type tokenCache struct {
 	fetch func(ctx context.Context) (string, error)
 
-	mu    sync.Mutex
-	token string
-	gen   int
+	flight  singleflight.Group
+	mu      sync.Mutex
+	token   string
+	refused error
+}
+
+func (c *tokenCache) cached() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token, c.refused
 }
 
 func (c *tokenCache) get(ctx context.Context) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.token != "" {
-		return c.token, nil
+	if token, refused := c.cached(); refused != nil || token != "" {
+		return token, refused
 	}
-	token, err := c.fetch(ctx)
-	if err != nil {
-		return "", err
+	ch := c.flight.DoChan("token", func() (any, error) {
+		// Another flight may have finished between cached() and DoChan.
+		if token, refused := c.cached(); refused != nil || token != "" {
+			return token, refused
+		}
+		token, err := c.fetch(context.WithoutCancel(ctx))
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err != nil {
+			if IsStatus(err, http.StatusUnauthorized) || IsStatus(err, http.StatusForbidden) {
+				c.refused = err
+			}
+			return "", err
+		}
+		c.token = token
+		return token, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
-	c.token = token
-	c.gen++
-	return token, nil
 }
 
-// generation identifies the token in use, so that concurrent callers that all saw a
-// 401 for the same token invalidate it only once.
-func (c *tokenCache) generation() int {
+// invalidate forgets the token failed, the one a request was sent with and the API
+// rejected, but only while it is still the current token: concurrent 401s for one
+// token cost one refresh, and a late 401 for an old token never discards a new one.
+func (c *tokenCache) invalidate(failed string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gen
-}
-
-func (c *tokenCache) invalidate(gen int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen == gen {
+	if failed != "" && c.token == failed {
 		c.token = ""
+	}
+}
+
+type sentTokenKey struct{}
+
+// withSentToken makes the auth transport note which token a call's attempts carried.
+func withSentToken(ctx context.Context) (context.Context, *atomic.Pointer[string]) {
+	p := new(atomic.Pointer[string])
+	return context.WithValue(ctx, sentTokenKey{}, p), p
+}
+
+func noteSentToken(ctx context.Context, token string) {
+	if p, ok := ctx.Value(sentTokenKey{}).(*atomic.Pointer[string]); ok {
+		p.Store(&token)
 	}
 }

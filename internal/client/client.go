@@ -20,11 +20,14 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
 )
 
 const (
 	// DefaultMaxRetries is how often a failed request is retried when Config leaves it unset.
 	DefaultMaxRetries = 5
+	// DefaultRequestTimeout bounds one attempt of a request when Config leaves it unset.
+	DefaultRequestTimeout = 60 * time.Second
 	// DefaultMaxConcurrentRequests bounds the page requests in flight of one listing.
 	DefaultMaxConcurrentRequests = 4
 	// maxBodySize bounds what is read of one response: a page of 100 tasks is ~30 KiB.
@@ -50,6 +53,13 @@ type Config struct {
 	// MaxConcurrentRequests bounds the page requests in flight of one listing;
 	// 0 means DefaultMaxConcurrentRequests, 1 means sequential.
 	MaxConcurrentRequests int
+	// RequestTimeout bounds each attempt of a request, from sending it to reading the
+	// last byte of the answer; an attempt past it is a transport error and retried.
+	// 0 means DefaultRequestTimeout. The caller's context still bounds the whole call.
+	RequestTimeout time.Duration
+	// MaxRequestsInFlight bounds the requests in flight of the whole client, every
+	// listing together; 0 means DefaultMaxRequestsInFlight.
+	MaxRequestsInFlight int
 
 	// Insecure skips TLS verification. CACertPEM adds trusted CA certificates.
 	Insecure  bool
@@ -73,9 +83,9 @@ type Client struct {
 	tokens      *tokenCache
 	http        *retryablehttp.Client
 
-	lookupMu  sync.Mutex
-	projectMu sync.Mutex
-	projectID string
+	projectFlight singleflight.Group
+	projectMu     sync.Mutex
+	projectID     string
 }
 
 // DefaultEndpoint is the public SWR endpoint of a region.
@@ -182,13 +192,22 @@ func New(cfg Config) (*Client, error) {
 		maxRetries = 0
 	}
 
-	// Order of a request's way out: retry loop -> 429 gate -> authentication (fresh
-	// signature per attempt) -> log -> network.
+	requestTimeout := cfg.RequestTimeout
+	if requestTimeout <= 0 {
+		requestTimeout = DefaultRequestTimeout
+	}
+
+	// Order of a request's way out: retry loop -> redirect policy -> 429 gate ->
+	// authentication (fresh signature per attempt) -> client-wide in-flight bound ->
+	// per-attempt timeout (body included) -> log -> network. The bound sits outside
+	// the attempt timeout so that waiting for a slot does not eat an attempt's time.
 	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
+	rt = attemptTimeoutTransport{next: rt, timeout: requestTimeout, maxBody: maxBodySize}
+	rt = limitInFlight(rt, cfg.MaxRequestsInFlight)
 	rt = &authTransport{next: rt, method: method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
 	rt = throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
 	c.http = &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: rt},
+		HTTPClient:   &http.Client{Transport: rt, CheckRedirect: checkRedirect},
 		RetryWaitMin: retryMin,
 		RetryWaitMax: retryMax,
 		RetryMax:     maxRetries,
@@ -266,12 +285,17 @@ type response struct {
 
 // call sends one request with retries and returns the 2xx answer, or an *APIError,
 // *ResponseError or *RequestError. With password authentication, a 401 makes it
-// fetch a new IAM token once and send the request again.
+// fetch a new IAM token once and send the request again; the token is fetched again
+// only if the one the request carried is still current, so that concurrent 401s
+// for one token cost one refresh.
 func (c *Client) call(ctx context.Context, method string, u *url.URL, body []byte, header http.Header) (*response, error) {
+	ctx, sent := withSentToken(ctx)
 	resp, err := c.send(ctx, method, u, body, header)
 	var tokenErr *TokenError
 	if c.method == AuthPassword && IsStatus(err, http.StatusUnauthorized) && !errors.As(err, &tokenErr) {
-		c.tokens.invalidate(c.tokens.generation())
+		if token := sent.Load(); token != nil {
+			c.tokens.invalidate(*token)
+		}
 		resp, err = c.send(ctx, method, u, body, header)
 	}
 	return resp, err
@@ -311,7 +335,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	defer resp.Body.Close()
 	data, readErr := readAllLimited(resp.Body, maxBodySize)
-	out := &response{status: resp.StatusCode, header: resp.Header, body: data, requestID: resp.Header.Get("X-Request-Id")}
+	out := &response{status: resp.StatusCode, header: resp.Header, body: data, requestID: printable(resp.Header.Get("X-Request-Id"))}
 	if readErr != nil {
 		return nil, &ResponseError{Method: method, URL: u.String(), StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 			RequestID: out.requestID, Excerpt: excerpt(data, 200), Err: fmt.Errorf("reading the body: %w", readErr)}

@@ -62,7 +62,7 @@ type ResponseError struct {
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("%s %s: HTTP %d: unreadable response", e.Method, e.URL, e.StatusCode)
 	if e.ContentType != "" {
-		msg += fmt.Sprintf(" (content type %q)", e.ContentType)
+		msg += fmt.Sprintf(" (content type %q)", printable(e.ContentType))
 	}
 	msg += fmt.Sprintf(": %v", e.Err)
 	if e.Excerpt != "" {
@@ -86,10 +86,13 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
+	// Transport errors can quote what the server sent (a malformed status line, a
+	// redirect target): the text goes through the sanitiser like any server string.
+	cause := sanitize(e.Err.Error(), 4*maxServerText)
 	if e.Attempts > 1 {
-		return fmt.Sprintf("%s %s failed after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Err)
+		return fmt.Sprintf("%s %s failed after %d attempts: %s", e.Method, e.URL, e.Attempts, cause)
 	}
-	return fmt.Sprintf("%s %s failed: %v", e.Method, e.URL, e.Err)
+	return fmt.Sprintf("%s %s failed: %s", e.Method, e.URL, cause)
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -123,20 +126,40 @@ func IsStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
-// printable is s with non-printable characters replaced, as in excerpt, but whole.
-func printable(s string) string { return excerpt([]byte(s), len(s)) }
+// maxServerText caps any single server-supplied string shown to a user (a request
+// id, an error code or message, a content type, a redirect host).
+const maxServerText = 512
 
-// excerpt returns at most maxLen bytes of body as safe, printable text.
+// printable is a server-supplied string made safe for a terminal, capped at
+// maxServerText bytes.
+func printable(s string) string { return sanitize(s, maxServerText) }
+
+// excerpt returns at most maxLen bytes of body as safe, printable text. It only
+// converts what it shows, however large the body.
 func excerpt(body []byte, maxLen int) string {
+	if len(body) > maxLen+1 {
+		body = body[:maxLen+1]
+	}
+	return sanitize(string(body), maxLen)
+}
+
+// sanitize is the one sanitiser every server-supplied string goes through before it
+// reaches an error, a diagnostic or a log line: invalid UTF-8 and every rune that
+// is not printable (C0 and C1 controls such as U+009B, the CSI of terminal escape
+// sequences; format characters such as the bidi overrides U+202E and U+2066..U+2069;
+// line and paragraph separators) become '?', tabs and line breaks a space. The
+// result is at most maxLen bytes of input, plus "…" when it was cut.
+func sanitize(s string, maxLen int) string {
 	truncated := false
-	if len(body) > maxLen {
-		body = body[:maxLen]
+	if len(s) > maxLen {
+		s = s[:maxLen]
 		truncated = true
 	}
 	var b strings.Builder
-	for len(body) > 0 {
-		r, size := utf8.DecodeRune(body)
-		body = body[size:]
+	b.Grow(len(s))
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			b.WriteRune('?')

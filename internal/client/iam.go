@@ -23,16 +23,31 @@ func (e *ProjectLookupError) Error() string {
 }
 
 // ProjectID returns the configured project id, or looks it up once through IAM
-// (GET /v3/projects?name=<region>) and remembers it.
+// (GET /v3/projects?name=<region>) and remembers it. Concurrent first callers share
+// one lookup (single flight), each waiting only as long as its own context allows.
 func (c *Client) ProjectID(ctx context.Context) (string, error) {
-	// lookupMu makes concurrent first callers share one lookup; projectMu only
-	// guards the field, since the lookup itself may need a token, whose request
-	// reads the project id too.
-	c.lookupMu.Lock()
-	defer c.lookupMu.Unlock()
 	if id := c.knownProjectID(); id != "" {
 		return id, nil
 	}
+	ch := c.projectFlight.DoChan("project", func() (any, error) {
+		if id := c.knownProjectID(); id != "" {
+			return id, nil
+		}
+		// Not cancelled with the first caller: the other waiters still want it.
+		return c.lookupProjectID(context.WithoutCancel(ctx))
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func (c *Client) lookupProjectID(ctx context.Context) (string, error) {
 	u := endpointURL(c.iamEndpoint, "v3", "projects")
 	u.RawQuery = url.Values{"name": {c.region}}.Encode()
 	resp, err := c.call(ctx, http.MethodGet, u, nil, nil)

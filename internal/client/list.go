@@ -12,8 +12,9 @@ import (
 // functions are the whole of what a list call needs besides its types.
 
 // listUnderInstance reads every page of the list at
-// /v2/{project_id}/instances/{segments...} through the one pager, listAll.
-func listUnderInstance[T any](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) int64, segments ...string) ([]T, error) {
+// /v2/{project_id}/instances/{segments...} through the one pager, listAll (no
+// segments: the instances themselves).
+func listUnderInstance[T any, K comparable](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) K, segments ...string) ([]T, error) {
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err

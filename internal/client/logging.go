@@ -47,13 +47,13 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
-		fields["error"] = err.Error()
+		fields["error"] = sanitize(err.Error(), 4*maxServerText)
 		t.logger.Debug(req.Context(), "SWR API request failed", fields)
 		return resp, err
 	}
 	fields["http_status"] = resp.StatusCode
 	if id := resp.Header.Get("X-Request-Id"); id != "" {
-		fields["request_id"] = id
+		fields["request_id"] = printable(id)
 	}
 	t.logger.Debug(req.Context(), "SWR API request", fields)
 	return resp, err

@@ -40,7 +40,9 @@ func (e *errInconsistent) Error() string { return e.reason }
 // items arrived. Otherwise the whole listing is read again, up to
 // maxSnapshotAttempts times, then it fails with an *InconsistentListError. A
 // silently short or padded list is never returned.
-func listAll[T any](ctx context.Context, what string, concurrency int, fetch pageFunc[T], id func(T) int64) ([]T, error) {
+// id is the item's identity for the duplicate check: a number for most listings,
+// the string id of an instance.
+func listAll[T any, K comparable](ctx context.Context, what string, concurrency int, fetch pageFunc[T], id func(T) K) ([]T, error) {
 	var lastReason string
 	for attempt := 1; attempt <= maxSnapshotAttempts; attempt++ {
 		items, err := readSnapshot(ctx, concurrency, fetch, id)
@@ -53,7 +55,7 @@ func listAll[T any](ctx context.Context, what string, concurrency int, fetch pag
 	return nil, &InconsistentListError{What: what, Reason: lastReason, Attempts: maxSnapshotAttempts}
 }
 
-func readSnapshot[T any](ctx context.Context, concurrency int, fetch pageFunc[T], id func(T) int64) ([]T, error) {
+func readSnapshot[T any, K comparable](ctx context.Context, concurrency int, fetch pageFunc[T], id func(T) K) ([]T, error) {
 	first, err := fetch(ctx, 0, PageSize)
 	if err != nil {
 		return nil, err
@@ -125,11 +127,11 @@ func readSnapshot[T any](ctx context.Context, concurrency int, fetch pageFunc[T]
 	if len(items) != total {
 		return nil, &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", total, len(items))}
 	}
-	seen := make(map[int64]struct{}, len(items))
+	seen := make(map[K]struct{}, len(items))
 	for i, item := range items {
 		k := id(item)
 		if _, dup := seen[k]; dup {
-			return nil, &errInconsistent{fmt.Sprintf("id %d was listed twice (again at position %d)", k, i)}
+			return nil, &errInconsistent{fmt.Sprintf("id %v was listed twice (again at position %d)", k, i)}
 		}
 		seen[k] = struct{}{}
 	}

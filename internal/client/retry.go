@@ -31,6 +31,17 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		if errors.As(err, &apiErr) || errors.As(err, &cfgErr) {
 			return false, err
 		}
+		// The token request retried on its own: retrying the request that needed the
+		// token would multiply the attempts, (max_retries+1)^2 POSTs to IAM.
+		var tokenErr *TokenError
+		if errors.As(err, &tokenErr) {
+			return false, err
+		}
+		// A refused redirect would be refused again.
+		var redirectErr *RedirectError
+		if errors.As(err, &redirectErr) {
+			return false, err
+		}
 		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {

@@ -15,21 +15,24 @@ type throttleGate struct {
 	until time.Time
 }
 
-// wait blocks until the gate opens or ctx ends.
+// wait blocks until the gate opens or ctx ends. It reads the deadline again after
+// every wait: a later 429 with a longer Retry-After holds a waiter that had already
+// started waiting for the shorter one.
 func (g *throttleGate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	d := time.Until(g.until)
-	g.mu.Unlock()
-	if d <= 0 {
-		return nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
+	for {
+		g.mu.Lock()
+		d := time.Until(g.until)
+		g.mu.Unlock()
+		if d <= 0 {
+			return nil
+		}
+		timer := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
 	}
 }
 

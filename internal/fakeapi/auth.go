@@ -60,10 +60,13 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 
 func (s *Server) authenticateCredentials(r *http.Request) (caller, *apiError) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
+		if s.requirePassword {
+			return caller{}, unauthorized("Incorrect IAM authentication information: this fake requires a token issued by POST /v3/auth/tokens")
+		}
 		return s.verifySignature(r, auth)
 	}
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		if _, ok := s.tokens[tok]; ok {
+		if _, ok := s.tokens[tok]; ok && !s.requirePassword {
 			return caller{method: "token"}, nil
 		}
 		s.tokMu.Lock()
@@ -73,6 +76,9 @@ func (s *Server) authenticateCredentials(r *http.Request) (caller, *apiError) {
 		if it != nil {
 			expired = it.expired || !s.now().Before(it.expiresAt)
 			c = caller{method: "token", issued: true, projectID: it.projectID}
+			if !expired {
+				s.countIssuedUseLocked()
+			}
 		}
 		s.tokMu.Unlock()
 		switch {
@@ -123,6 +129,21 @@ func (s *Server) verifySignature(r *http.Request, auth string) (caller, *apiErro
 		return caller{}, unauthorized("Incorrect IAM authentication information: verify aksk signature fail")
 	}
 	return caller{method: "aksk"}, nil
+}
+
+// countIssuedUseLocked counts a request authenticated with an issued token and
+// rotates the tokens once RotateTokensAfter of them have been served.
+func (s *Server) countIssuedUseLocked() {
+	if s.rotateTokensAfter <= 0 || s.rotatedOnce {
+		return
+	}
+	s.issuedUses++
+	if s.issuedUses >= s.rotateTokensAfter {
+		s.rotatedOnce = true
+		for _, t := range s.issued {
+			t.expired = true
+		}
+	}
 }
 
 // ExpireIssuedTokens makes every token issued so far by POST /v3/auth/tokens

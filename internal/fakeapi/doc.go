@@ -5,6 +5,8 @@
 //
 //	POST /v3/auth/tokens                                   IAM password token (201 + X-Subject-Token)
 //	GET  /v3/projects?name=                                IAM project lookup
+//	GET  /v2/{project_id}/instances?offset&limit&status&enterprise_project_id
+//	GET  /v2/{project_id}/instances/{instance_id}/namespaces?offset&limit&name&public
 //	GET  /v2/{project_id}/instances/{instance_id}/retention/policies?name&namespace_id&offset&limit
 //	GET  /v2/{project_id}/instances/{instance_id}/namespaces/{ns}/retention/policies/{policy_id}/executions?offset&limit&status
 //	POST (same path)                                       start an execution, body {"dry_run":bool} -> 201 {"id":N}
@@ -27,7 +29,12 @@
 // one of Initialized, Pending, InProgress, Succeed, Failed, Stopped. A query
 // parameter given with an empty value or more than once is a 400 too. total counts
 // the filtered set; items come in stored order (executions newest first). The
-// policies list filters name by substring and namespace_id by equality.
+// policies list filters name by substring and namespace_id by equality. The
+// instances list (in id order) filters status (Initial, Creating, Running or
+// Unavailable; anything else is a 400) and enterprise_project_id by equality; the
+// namespaces list (in namespace-id order) filters name by substring and public
+// ("true" or "false", as the SDK's string enum). An instance that SetInstance did
+// not describe is listed as a Running placeholder named after its id.
 //
 // # Errors
 //
@@ -62,6 +69,14 @@
 //	    policy 9 "tools-30-days" (nDaysSinceLastPush 30, manual trigger, disabled)
 //	      execution 101  manual, Succeed, 12 tasks
 //
+//	  namespace "sandbox" (namespace_id 3): no policy
+//	instance "ins-shared" (Running): 120 namespaces, base-images and apps then
+//	    ci-cache-001..118 (two pages); policy 31 on base-images (execution 401,
+//	    Succeed, 8 tasks) and 32 on apps (402 Succeed, 15 tasks; 403 InProgress),
+//	    both enabled; no policy on the ci-cache namespaces
+//	instance "ins-staging" (Creating): namespace staging, policy 41, execution
+//	    501 whose 5 tasks all Failed (an audit of running instances never sees it)
+//
 // Tasks of 113 are not GenerateTasks(113, ...) output (they are all final); the
 // ids, statuses and counts are deterministic and the package tests pin them.
 // Sub-task ids start at 50001.
@@ -70,6 +85,11 @@
 //
 // AddFault queues faults (throttling, 5xx, delays, hangs, connection resets) that
 // apply before routing, IAM calls included; SetLatency slows every request.
+// Fault.RedirectTo answers with a redirect to another (loopback) listener.
+// Config.RequirePassword accepts only issued tokens on the API,
+// Config.RotateTokensAfter expires the issued tokens once after N requests, and
+// Config.JunkRequestIDs puts terminal escapes and bidi overrides into X-Request-Id.
 // Requests records every request with the status sent (0 when none was: hang,
-// reset, client gone) and the authentication method presented.
+// reset, client gone) and the authentication method presented; PeakInFlight is
+// the most requests served at once.
 package fakeapi

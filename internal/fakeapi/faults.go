@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,7 +18,11 @@ type Fault struct {
 	Delay           time.Duration     // sleep before answering (stops when the client goes away)
 	Hang            bool              // never answer until the client cancels
 	ResetConnection bool              // hijack and close the TCP connection without a response
-	Times           int               // how many matching requests this fault applies to; 0 = every one until ClearFaults
+	// RedirectTo, a loopback base URL such as a second fake's, answers with a
+	// redirect (Status, default 307) to RedirectTo plus the request's path and query.
+	// AddFault panics on a target that is not loopback: tests send traffic nowhere else.
+	RedirectTo string
+	Times      int // how many matching requests this fault applies to; 0 = every one until ClearFaults
 }
 
 type faultState struct {
@@ -35,6 +40,14 @@ func (s *Server) AddFault(f Fault) {
 		hdr[k] = v
 	}
 	f.Header = hdr
+	if f.RedirectTo != "" {
+		if err := CheckLoopbackURL(f.RedirectTo); err != nil {
+			panic("fakeapi: Fault.RedirectTo: " + err.Error())
+		}
+		if f.Status == 0 {
+			f.Status = http.StatusTemporaryRedirect
+		}
+	}
 	s.faultMu.Lock()
 	s.faults = append(s.faults, &faultState{Fault: f, remaining: f.Times})
 	s.faultMu.Unlock()
@@ -101,6 +114,10 @@ func (s *Server) applyFault(sw *statusWriter, raw http.ResponseWriter, r *http.R
 	case f.ResetConnection:
 		resetConnection(raw)
 		return true
+	case f.RedirectTo != "":
+		sw.Header().Set("Location", strings.TrimRight(f.RedirectTo, "/")+r.URL.RequestURI())
+		sw.WriteHeader(f.Status)
+		return true
 	case f.Status != 0:
 		body := f.Body
 		if body == "" {
@@ -111,6 +128,23 @@ func (s *Server) applyFault(sw *statusWriter, raw http.ResponseWriter, r *http.R
 		return true
 	}
 	return false
+}
+
+// CheckLoopbackURL accepts only an http(s) URL whose host is 127.0.0.1, ::1 or
+// localhost.
+func CheckLoopbackURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("%q is not a loopback URL", raw)
+	}
+	return nil
 }
 
 // resetConnection closes the client's connection without a response, with a TCP
@@ -223,13 +257,15 @@ func (s *Server) Requests() []RecordedRequest {
 	return out
 }
 
-// ResetRequests forgets the recorded requests and the counts.
+// ResetRequests forgets the recorded requests and the counts, the peak in flight
+// included (it restarts from the requests in flight now).
 func (s *Server) ResetRequests() {
 	s.recMu.Lock()
 	s.records = nil
 	s.recGen++
 	s.recCount = 0
 	s.recFirst, s.recLast = time.Time{}, time.Time{}
+	s.peakInFlight.Store(s.inFlight.Load())
 	s.recMu.Unlock()
 }
 

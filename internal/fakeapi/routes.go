@@ -18,6 +18,8 @@ const (
 	routeExecutions
 	routeTasks
 	routeSubTasks
+	routeInstances
+	routeNamespaces
 )
 
 // routeMatch is a matched route with its (unescaped) path parameters.
@@ -54,10 +56,20 @@ func matchRoute(r *http.Request) (routeMatch, bool) {
 	case len(seg) == 2 && lit(0, "v3") && lit(1, "projects"):
 		return routeMatch{kind: routeProjects, allowed: []string{http.MethodGet}}, true
 	}
-	if len(seg) < 6 || !lit(0, "v2") || !lit(2, "instances") {
+	if len(seg) < 3 || !lit(0, "v2") || !lit(2, "instances") {
 		return routeMatch{}, false
 	}
+	if len(seg) == 3 {
+		return routeMatch{kind: routeInstances, projectID: seg[1], allowed: []string{http.MethodGet}}, true
+	}
 	m := routeMatch{projectID: seg[1], instanceID: seg[3], allowed: []string{http.MethodGet}}
+	if len(seg) == 5 && lit(4, "namespaces") {
+		m.kind = routeNamespaces
+		return m, true
+	}
+	if len(seg) < 6 {
+		return routeMatch{}, false
+	}
 	if len(seg) == 6 && lit(4, "retention") && lit(5, "policies") {
 		m.kind = routePolicies
 		return m, true
@@ -122,6 +134,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	case m.kind == routeExecutions && r.Method == http.MethodPost:
 		resp, e = s.startExecution(r, m)
 		status = http.StatusCreated
+	case m.kind == routeInstances || m.kind == routeNamespaces:
+		resp, e = s.listAccount(r, m)
 	default:
 		resp, e = s.list(r, m)
 	}

@@ -24,6 +24,20 @@ const (
 	SampleOtherNamespace  = "tools"
 	SampleOtherPolicyID   = 9
 	SampleOtherExecution  = 101
+
+	// The account around ins-demo (see the package doc): ins-shared, running, with
+	// more namespaces than one page holds, and ins-staging, still being created.
+	SampleSandboxNamespace  = "sandbox" // ins-demo's namespace without any policy
+	SampleSharedInstance    = "ins-shared"
+	SampleSharedNamespaces  = 120 // base-images, apps and 118 ci-cache-NNN
+	SampleStagingInstance   = "ins-staging"
+	SampleSharedBasePolicy  = 31
+	SampleSharedAppsPolicy  = 32
+	SampleStagingPolicyID   = 41
+	SampleSharedBaseExec    = 401
+	SampleSharedAppsExec    = 402
+	SampleSharedAppsRunning = 403
+	SampleStagingExecution  = 501
 )
 
 // GenerateTasks returns n realistic tasks of an execution. The same inputs always
@@ -111,11 +125,14 @@ func pickStatus(rng *rand.Rand, finalOnly bool) string {
 }
 
 // SeedSample loads the demo data described in the package doc. It replaces what
-// the instance "ins-demo" held.
+// the instances "ins-demo", "ins-shared" and "ins-staging" held.
 func (s *Server) SeedSample() {
 	s.mu.Lock()
 	delete(s.instances, SampleInstance)
+	delete(s.instances, SampleSharedInstance)
+	delete(s.instances, SampleStagingInstance)
 	s.mu.Unlock()
+	s.seedAccount()
 
 	repoScope := func() map[string][]Selector {
 		return map[string][]Selector{"repository": {{Kind: "doublestar", Decoration: "repoMatches", Pattern: "**"}}}

@@ -30,7 +30,23 @@ type Config struct {
 	AccessKeys    map[string]string // AK -> SK accepted for SDK-HMAC-SHA256 signatures
 	Users         []User            // accepted by POST /v3/auth/tokens
 	ExtraProjects []string          // extra project names (ids derived from the name and position)
+
+	// RequirePassword accepts on the API only tokens issued by POST /v3/auth/tokens:
+	// static Tokens and AK/SK signatures are answered 401.
+	RequirePassword bool
+	// RotateTokensAfter, when > 0, rotates the issued tokens once: after that many
+	// requests authenticated with an issued token, every token issued so far expires
+	// (401 APIG.0307); tokens issued later stay valid.
+	RotateTokensAfter int
+	// JunkRequestIDs puts a terminal escape (the C1 CSI U+009B), bidi controls
+	// (U+202E, U+2066) and a line separator into every X-Request-Id, as a hostile
+	// gateway could. (ESC, BEL and DEL are left out: Go's HTTP client already
+	// refuses a header line holding them.)
+	JunkRequestIDs bool
 }
+
+// JunkRequestIDPrefix starts every X-Request-Id when Config.JunkRequestIDs is set.
+const JunkRequestIDPrefix = "\u009b31m\u202e\u2066\u2028"
 
 // ExecutionKey names one execution of one policy.
 type ExecutionKey struct {
@@ -45,6 +61,7 @@ type project struct {
 type nsState struct {
 	id   int64
 	name string
+	meta Namespace // what the namespace listing shows; id and name are the two above
 }
 
 type execState struct {
@@ -62,6 +79,7 @@ type policyState struct {
 }
 
 type instanceState struct {
+	meta       Instance // what the instance listing shows (SetInstance; a placeholder otherwise)
 	namespaces map[string]*nsState
 	nextNSID   int64
 	policies   []*policyState // listing order
@@ -80,6 +98,10 @@ type Server struct {
 	requestBase string
 	requestSeq  atomic.Uint64
 
+	requirePassword   bool
+	rotateTokensAfter int
+	junkRequestIDs    bool
+
 	mu        sync.RWMutex
 	instances map[string]*instanceState
 	tlsCert   []byte
@@ -88,6 +110,9 @@ type Server struct {
 	faults  []*faultState
 	latency atomic.Int64
 
+	inFlight     atomic.Int64 // requests being served now
+	peakInFlight atomic.Int64 // most served at once since the last ResetRequests
+
 	recMu    sync.Mutex
 	records  []RecordedRequest
 	recGen   uint64
@@ -95,8 +120,10 @@ type Server struct {
 	recFirst time.Time
 	recLast  time.Time
 
-	tokMu  sync.Mutex
-	issued map[string]*issuedToken
+	tokMu       sync.Mutex
+	issued      map[string]*issuedToken
+	issuedUses  int  // requests authenticated with an issued token, for RotateTokensAfter
+	rotatedOnce bool // RotateTokensAfter has rotated the tokens
 
 	done     chan struct{}
 	doneOnce sync.Once
@@ -121,6 +148,10 @@ func New(cfg Config) *Server {
 		instances:  make(map[string]*instanceState),
 		issued:     make(map[string]*issuedToken),
 		done:       make(chan struct{}),
+
+		requirePassword:   cfg.RequirePassword,
+		rotateTokensAfter: cfg.RotateTokensAfter,
+		junkRequestIDs:    cfg.JunkRequestIDs,
 	}
 	for _, t := range cfg.Tokens {
 		if t != "" {
@@ -158,7 +189,7 @@ func (s *Server) ReleaseWaiting() {
 func (s *Server) instanceLocked(id string) *instanceState {
 	inst := s.instances[id]
 	if inst == nil {
-		inst = &instanceState{namespaces: make(map[string]*nsState), nextNSID: 1}
+		inst = &instanceState{meta: placeholderInstance(id, s.projectID), namespaces: make(map[string]*nsState), nextNSID: 1}
 		s.instances[id] = inst
 	}
 	return inst
@@ -413,6 +444,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json")
 	sw := &statusWriter{ResponseWriter: w}
 	idx, gen := s.record(r, arrival)
+	defer s.enter()()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -439,7 +471,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) nextRequestID() string {
-	return fmt.Sprintf("%s%016x", s.requestBase, s.requestSeq.Add(1))
+	id := fmt.Sprintf("%s%016x", s.requestBase, s.requestSeq.Add(1))
+	if s.junkRequestIDs {
+		return JunkRequestIDPrefix + id
+	}
+	return id
 }
 
 // wait sleeps d unless the client goes away or ReleaseWaiting is called; it

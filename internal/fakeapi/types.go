@@ -107,3 +107,45 @@ type iamError struct {
 
 // Statuses a task, execution or sub-task filter accepts (case-sensitive).
 var validStatuses = []string{"Initialized", "Pending", "InProgress", "Succeed", "Failed", "Stopped"}
+
+// Instance is one SWR Enterprise instance as the list-instances call returns it
+// (the SDK's Instance, the fields the provider reads plus a few it does not).
+type Instance struct {
+	ID                  string `json:"id"`
+	Name                string `json:"name"`
+	Description         string `json:"description"`
+	Status              string `json:"status"`
+	Spec                string `json:"spec"`
+	Version             string `json:"version"`
+	ChargeMode          string `json:"charge_mode"`
+	AccessAddress       string `json:"access_address"`
+	ProjectID           string `json:"project_id"`
+	EnterpriseProjectID string `json:"enterprise_project_id"`
+	VpcID               string `json:"vpc_id"`
+	VpcName             string `json:"vpc_name"`
+	VpcCidr             string `json:"vpc_cidr"`
+	SubnetID            string `json:"subnet_id"`
+	SubnetName          string `json:"subnet_name"`
+	SubnetCidr          string `json:"subnet_cidr"`
+	CreatedAt           string `json:"created_at"`
+	UpdatedAt           string `json:"updated_at"`
+	ExpiresAt           string `json:"expires_at"`
+}
+
+// Namespace is one namespace of an instance as the list-namespaces call returns it.
+type Namespace struct {
+	Name        string            `json:"name"`
+	NamespaceID int64             `json:"namespace_id"`
+	Metadata    NamespaceMetadata `json:"metadata"`
+	RepoCount   int64             `json:"repo_count"`
+	CreatedAt   string            `json:"created_at"`
+	UpdatedAt   string            `json:"updated_at"`
+}
+
+// NamespaceMetadata: the SDK types public as the string enum "true"/"false".
+type NamespaceMetadata struct {
+	Public string `json:"public"`
+}
+
+// Statuses the list-instances status filter accepts (case-sensitive).
+var instanceStatuses = []string{"Initial", "Creating", "Running", "Unavailable"}

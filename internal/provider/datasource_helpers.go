@@ -130,7 +130,7 @@ func setRawAttribute(state *tfsdk.State, name string, value tftypes.Value) diag.
 }
 
 // rawTimeValue is timeValue as a Terraform string value (null when empty).
-func rawTimeValue(s, kind string, id int64, field string) (tftypes.Value, diag.Diagnostics) {
+func rawTimeValue(s, kind string, id any, field string) (tftypes.Value, diag.Diagnostics) {
 	if s == "" {
 		return tftypes.NewValue(tftypes.String, nil), nil
 	}
@@ -141,8 +141,9 @@ func rawTimeValue(s, kind string, id int64, field string) (tftypes.Value, diag.D
 }
 
 // timeValue maps an API time to an RFC 3339 value; an empty time is null. kind
-// and id name the item in the diagnostic of an invalid time, e.g. "Task", 2439.
-func timeValue(s, kind string, id int64, field string) (timetypes.RFC3339, diag.Diagnostics) {
+// and id name the item in the diagnostic of an invalid time, e.g. "Task", 2439 (an
+// instance's id is a string).
+func timeValue(s, kind string, id any, field string) (timetypes.RFC3339, diag.Diagnostics) {
 	if s == "" {
 		return timetypes.NewRFC3339Null(), nil
 	}
@@ -154,11 +155,11 @@ func timeValue(s, kind string, id int64, field string) (timetypes.RFC3339, diag.
 }
 
 // checkTime reports an API time that is not RFC 3339, naming the item.
-func checkTime(s, kind string, id int64, field string) diag.Diagnostics {
+func checkTime(s, kind string, id any, field string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if _, err := time.Parse(time.RFC3339, s); err != nil {
 		diags.AddError("Invalid time in the SWR API response",
-			fmt.Sprintf("%s %d has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the %s id.", kind, id, field, s, strings.ToLower(kind)))
+			fmt.Sprintf("%s %v has %s %q, which is not an RFC 3339 time. This is a fault of the API; please report it with the %s id.", kind, id, field, s, strings.ToLower(kind)))
 	}
 	return diags
 }

@@ -25,11 +25,13 @@ var credentialAttributes = map[client.AuthMethod]string{
 // notFoundHint which arguments to check on a 404.
 func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMethod, subject, notFoundHint string, timeoutHint string) diag.Diagnostic {
 	var (
-		apiErr       *client.APIError
-		respErr      *client.ResponseError
-		inconsistent *client.InconsistentListError
-		lookupErr    *client.ProjectLookupError
-		tokenErr     *client.TokenError
+		apiErr         *client.APIError
+		respErr        *client.ResponseError
+		inconsistent   *client.InconsistentListError
+		lookupErr      *client.ProjectLookupError
+		tokenErr       *client.TokenError
+		redirectErr    *client.RedirectError
+		attemptTimeout *client.AttemptTimeoutError
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)):
@@ -38,6 +40,15 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 	case errors.Is(err, context.Canceled):
 		return diag.NewErrorDiagnostic("Reading "+subject+" was cancelled",
 			fmt.Sprintf("The operation was interrupted before %s were read: %v", subject, err))
+	case errors.As(err, &redirectErr):
+		return diag.NewErrorDiagnostic("The API redirected to another host",
+			fmt.Sprintf("Reading %s: the server answered HTTP %d with a redirect to host %q, which the provider does not follow: %s.\n\n"+
+				"The provider sends credentials only to the configured endpoints. If the API really moved, set endpoint or iam_endpoint to its new address.",
+				subject, redirectErr.StatusCode, redirectErr.LocationHost, redirectErr.Reason))
+	case errors.As(err, &attemptTimeout):
+		return diag.NewErrorDiagnostic("The SWR API did not answer in time",
+			fmt.Sprintf("Reading %s failed: %v.\n\nEvery attempt took longer than request_timeout (%s). Raise request_timeout (SWR_REQUEST_TIMEOUT) or max_retries, or check the network path to endpoint and iam_endpoint.",
+				subject, err, attemptTimeout.Timeout))
 	case errors.As(err, &tokenErr):
 		detail := fmt.Sprintf("IAM refused to issue a token: %v.\n\nCheck %s, and that the user may log in to the project of the region.",
 			tokenErr.Err, credentialAttributes[client.AuthPassword])
@@ -92,7 +103,7 @@ func apiErrorDiagnostic(e *client.APIError, method client.AuthMethod, subject, n
 		fmt.Fprintf(&b, "\n\nCheck %s, and that the project and region are the instance's.", notFoundHint)
 	case e.StatusCode == http.StatusTooManyRequests:
 		summary = "SWR API throttled the requests"
-		fmt.Fprintf(&b, "\n\nThe API kept refusing requests for exceeding its rate limit, after %d attempts. Run again later, raise max_retries, or lower max_concurrent_requests.", e.Attempts)
+		fmt.Fprintf(&b, "\n\nThe API kept refusing requests for exceeding its rate limit, after %d attempts. Run again later, raise max_retries, or lower max_requests_in_flight (the whole run) or max_concurrent_requests (each listing).", e.Attempts)
 	case e.StatusCode >= 500:
 		summary = "SWR service error"
 		fmt.Fprintf(&b, "\n\nThe service failed on its side")

@@ -122,6 +122,19 @@ func (p *swrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 32)},
 			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one attempt of a request may take, from sending it to reading the whole answer, as a duration such as `60s` or `2m` (from `1s` to `1h`). " +
+					"An attempt past it counts as a connection error and is retried (see `max_retries`); the data source's read timeout still bounds the whole read. Default `60s`. Environment: `SWR_REQUEST_TIMEOUT`.",
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutValidator{}},
+			},
+			"max_requests_in_flight": schema.Int64Attribute{
+				MarkdownDescription: "How many requests the provider may have in flight at once over every data source of the run together " +
+					"(the CLI reads up to 10 data sources at once, each with up to `max_concurrent_requests` pages in flight). " +
+					"Lower it for an API that throttles bursts. Default `10`. Environment: `SWR_MAX_REQUESTS_IN_FLIGHT`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
 		},
 	}
 }
@@ -139,6 +152,8 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"auth_token": cfg.AuthToken, "access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "security_token": cfg.SecurityToken,
 		"user_name": cfg.UserName, "password": cfg.Password, "domain_name": cfg.DomainName, "insecure": cfg.Insecure,
 		"ca_cert_file": cfg.CACertFile, "max_retries": cfg.MaxRetries, "max_concurrent_requests": cfg.MaxConcurrentRequests,
+		"request_timeout":        cfg.RequestTimeout,
+		"max_requests_in_flight": cfg.MaxRequestsInFlight,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown SWR provider argument",
@@ -180,6 +195,8 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Credentials:           s.credentials,
 		MaxRetries:            retriesForClient(s.maxRetries),
 		MaxConcurrentRequests: s.maxConcurrentRequests,
+		RequestTimeout:        s.requestTimeout,
+		MaxRequestsInFlight:   s.maxRequestsInFlight,
 		Insecure:              s.insecure,
 		CACertPEM:             caPEM,
 		UserAgent:             userAgent,
@@ -204,6 +221,8 @@ func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewRetentionPoliciesDataSource,
 		NewRetentionExecutionsDataSource,
 		NewRetentionExecutionSubTasksDataSource,
+		NewInstancesDataSource,
+		NewNamespacesDataSource,
 	}
 }
 
@@ -251,4 +270,6 @@ type providerModel struct {
 	CACertFile            types.String `tfsdk:"ca_cert_file"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	MaxRequestsInFlight   types.Int64  `tfsdk:"max_requests_in_flight"`
 }

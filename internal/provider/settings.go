@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,6 +21,8 @@ type settings struct {
 	caCertFile                               string
 	maxRetries                               int
 	maxConcurrentRequests                    int
+	requestTimeout                           time.Duration
+	maxRequestsInFlight                      int
 
 	// problems found while reading environment values, reported by check.
 	envErrors []envError
@@ -46,6 +49,8 @@ var envVars = map[string][]string{
 	"ca_cert_file":            {"HW_CACERT", "OS_CACERT"},
 	"max_retries":             {"HW_MAX_RETRIES"},
 	"max_concurrent_requests": {"SWR_MAX_CONCURRENT_REQUESTS"},
+	"request_timeout":         {"SWR_REQUEST_TIMEOUT"},
+	"max_requests_in_flight":  {"SWR_MAX_REQUESTS_IN_FLIGHT"},
 }
 
 func settingsFrom(cfg providerModel, getenv func(string) string) settings {
@@ -111,6 +116,18 @@ func settingsFrom(cfg providerModel, getenv func(string) string) settings {
 	}
 	s.maxRetries = intSetting("max_retries", cfg.MaxRetries, client.DefaultMaxRetries)
 	s.maxConcurrentRequests = intSetting("max_concurrent_requests", cfg.MaxConcurrentRequests, client.DefaultMaxConcurrentRequests)
+
+	// The schema validator has checked a configured value already.
+	s.requestTimeout = client.DefaultRequestTimeout
+	if raw := str("request_timeout", cfg.RequestTimeout); raw != "" {
+		if d, err := parseRequestTimeout(raw); err == nil {
+			s.requestTimeout = d
+		} else if cfg.RequestTimeout.IsNull() {
+			name, _ := envValue("request_timeout")
+			s.envErrors = append(s.envErrors, envError{"request_timeout", name, raw, requestTimeoutWant})
+		}
+	}
+	s.maxRequestsInFlight = intSetting("max_requests_in_flight", cfg.MaxRequestsInFlight, client.DefaultMaxRequestsInFlight)
 	return s
 }
 
@@ -123,6 +140,10 @@ func (s settings) check(diags *diag.Diagnostics) {
 	if s.maxConcurrentRequests < 1 || s.maxConcurrentRequests > 32 {
 		diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
 			fmt.Sprintf("max_concurrent_requests must be from 1 to 32, got %d.", s.maxConcurrentRequests))
+	}
+	if s.maxRequestsInFlight < 1 {
+		diags.AddAttributeError(path.Root("max_requests_in_flight"), "Invalid max_requests_in_flight",
+			fmt.Sprintf("max_requests_in_flight must be from 1 to 100, got %d.", s.maxRequestsInFlight))
 	}
 
 	c := s.credentials
