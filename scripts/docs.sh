@@ -12,7 +12,7 @@
 #   scripts/docs.sh --out DIR    # write the rendered docs to DIR/docs; docs/ untouched
 #
 # Environment: TERRAFORM (default .tools/bin/terraform), TFPLUGINDOCS (default
-# .tools/bin/tfplugindocs, installed by scripts/tools.sh when missing).
+# .tools/bin/tfplugindocs, built by make from tools/go.mod when missing).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +35,7 @@ if [[ ! -x "$TERRAFORM" ]]; then
   exit 1
 fi
 if [[ "$TFPLUGINDOCS" == "$TOOLS_BIN/tfplugindocs" ]]; then
-  "$ROOT/scripts/tools.sh" tfplugindocs
+  make -s -C "$ROOT" "$TFPLUGINDOCS"  # built from tools/go.mod when missing or stale
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/swr-docs.XXXXXX")"

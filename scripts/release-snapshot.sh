@@ -27,7 +27,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ "$GORELEASER" == "$ROOT/.tools/bin/goreleaser" ]]; then
-  "$ROOT/scripts/tools.sh" goreleaser
+  make -s -C "$ROOT" "$GORELEASER"  # built from tools/go.mod when missing or stale
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/swr-release.XXXXXX")"

@@ -210,7 +210,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", o.listen)
 	if err != nil {
 		return err
 	}

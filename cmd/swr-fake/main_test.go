@@ -98,9 +98,11 @@ func TestControlEndpoints(t *testing.T) {
 		resp.Body.Close()
 	}
 	m := stats()
-	first, err1 := time.Parse(time.RFC3339Nano, m["first"].(string))
-	last, err2 := time.Parse(time.RFC3339Nano, m["last"].(string))
-	if m["count"] != float64(3) || err1 != nil || err2 != nil || last.Before(first) {
+	firstText, ok1 := m["first"].(string)
+	lastText, ok2 := m["last"].(string)
+	first, err1 := time.Parse(time.RFC3339Nano, firstText)
+	last, err2 := time.Parse(time.RFC3339Nano, lastText)
+	if m["count"] != float64(3) || !ok1 || !ok2 || err1 != nil || err2 != nil || last.Before(first) {
 		t.Fatalf("stats %v", m)
 	}
 	resp, err := http.Post(ts.URL+"/_fake/reset", "application/json", nil)

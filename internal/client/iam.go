@@ -75,7 +75,7 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 		if res.Err != nil {
 			return "", res.Err
 		}
-		return res.Val.(string), nil
+		return res.Val.(string), nil //nolint:forcetypeassert // DoChan hands back the closure's value, always a string
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}

@@ -79,7 +79,7 @@ func jitteredExponential(minWait, maxWait time.Duration, attempt int) time.Durat
 	}
 	// Half fixed, half random: never zero, never in lock step.
 	half := ceiling / 2
-	return half + rand.N(ceiling-half+1)
+	return half + rand.N(ceiling-half+1) //nolint:gosec // G404: jitter spreads retries; nothing secret depends on it
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -151,7 +152,7 @@ func TestPasswordAuth_ConcurrentExpiryCostsOneRefresh(t *testing.T) {
 func TestTokenCache_InvalidateOnlyTheFailedToken(t *testing.T) {
 	var fetches atomic.Int32
 	tc := &tokenCache{fetch: func(context.Context) (string, error) {
-		return "tok-" + string(rune('a'+fetches.Add(1)-1)), nil
+		return fmt.Sprintf("tok-%c", 'a'+fetches.Add(1)-1), nil
 	}}
 	ctx := context.Background()
 	a, _ := tc.get(ctx)
@@ -315,7 +316,9 @@ func TestRequestTimeout_AHungAttemptIsRetried(t *testing.T) {
 		if calls.Add(1) == 1 {
 			w.WriteHeader(200)
 			_, _ = w.Write([]byte(`{"total":1,`))
-			w.(http.Flusher).Flush()
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Error(err)
+			}
 			select {
 			case <-r.Context().Done():
 			case <-release:

@@ -267,7 +267,8 @@ func TestTLS(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if _, err := http.Get(base + sampleTasks); err == nil {
+	if resp, err := http.Get(base + sampleTasks); err == nil {
+		resp.Body.Close()
 		t.Fatal("an unknown certificate was accepted")
 	}
 	if fakeapi.New(fakeapi.Config{}).TLSCertPEM() != nil {

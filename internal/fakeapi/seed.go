@@ -54,7 +54,7 @@ func generateTasks(executionID int64, n int, seed int64, finalOnly bool) []Task 
 	if n <= 0 {
 		return []Task{}
 	}
-	rng := rand.New(rand.NewPCG(uint64(seed), uint64(executionID)^0x9e3779b97f4a7c15))
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(executionID)^0x9e3779b97f4a7c15)) //nolint:gosec // G404: sample data must be reproducible from its seed, not unpredictable
 	hours := executionID % 20000
 	if hours < 0 {
 		hours = -hours
@@ -68,7 +68,7 @@ func generateTasks(executionID int64, n int, seed int64, finalOnly bool) []Task 
 		start := cursor
 		var job [12]byte
 		for j := range job {
-			job[j] = byte(rng.UintN(256))
+			job[j] = byte(rng.UintN(256)) //nolint:gosec // G115: UintN(256) is below 256, so it fits a byte
 		}
 		t := Task{
 			ID:             id,

@@ -247,20 +247,20 @@ func findExecution(p *policyState, executionID int64) *execState {
 }
 
 // policyLocked finds or creates (with placeholder metadata) a policy of a namespace.
-func (s *Server) policyLocked(instanceID, namespace string, policyID int64) (*instanceState, *policyState) {
+func (s *Server) policyLocked(instanceID, namespace string, policyID int64) *policyState {
 	inst := s.instanceLocked(instanceID)
 	ns := namespaceLocked(inst, namespace, 0)
 	if p := findPolicy(inst, namespace, policyID); p != nil {
-		return inst, p
+		return p
 	}
 	p := &policyState{meta: placeholderPolicy(policyID, ns), namespace: namespace}
 	inst.policies = append(inst.policies, p)
-	return inst, p
+	return p
 }
 
 // executionLocked finds or creates an execution, keeping the list newest (highest id) first.
 func (s *Server) executionLocked(key ExecutionKey) *execState {
-	_, p := s.policyLocked(key.InstanceID, key.Namespace, key.PolicyID)
+	p := s.policyLocked(key.InstanceID, key.Namespace, key.PolicyID)
 	if e := findExecution(p, key.ExecutionID); e != nil {
 		return e
 	}
@@ -347,7 +347,7 @@ func summarize(tasks []Task) (status, start, end string) {
 func (s *Server) SetExecutions(instanceID, namespace string, policyID int64, execs []Execution) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, p := s.policyLocked(instanceID, namespace, policyID)
+	p := s.policyLocked(instanceID, namespace, policyID)
 	out := make([]*execState, 0, len(execs))
 	for _, meta := range execs {
 		if meta.PolicyID == 0 {
