@@ -47,10 +47,7 @@ func benchClientTasks(n int) []client.Task {
 func BenchmarkTaskTerraformValue(b *testing.B) {
 	tasks := benchClientTasks(benchTasks)
 	for b.Loop() {
-		v, diags := taskTerraformValue(tasks, newAPITimes[int64]("Task"))
-		if diags.HasError() {
-			b.Fatal(diags)
-		}
+		v := taskTerraformValue(tasks, newAPITimes[int64]("Task"))
 		if !v.IsKnown() || v.IsNull() {
 			b.Fatal("tasks value is null or unknown")
 		}

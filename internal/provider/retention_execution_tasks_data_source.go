@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -126,8 +125,7 @@ func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req dataso
 	}
 
 	times := newAPITimes[int64]("Task")
-	tasksValue, diags := taskTerraformValue(tasks, times)
-	resp.Diagnostics.Append(diags...)
+	tasksValue := taskTerraformValue(tasks, times)
 	resp.Diagnostics.Append(times.warnings()...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -190,10 +188,9 @@ var (
 // BenchmarkReadDataSource); the state it produces is byte for byte the same
 // (TestTaskTerraformValue_StateEqualsStateSet).
 // times collects the unreadable times for the read's warnings.
-func taskTerraformValue(tasks []client.Task, times *apiTimes[int64]) (tftypes.Value, diag.Diagnostics) {
+func taskTerraformValue(tasks []client.Task, times *apiTimes[int64]) tftypes.Value {
 	listType := tftypes.List{ElementType: taskTerraformType}
 	elems := make([]tftypes.Value, len(tasks))
-	var diags diag.Diagnostics
 	for i, t := range tasks {
 		start := times.raw(t.ID, "start_time", t.StartTime)
 		end := times.raw(t.ID, "end_time", t.EndTime)
@@ -211,7 +208,7 @@ func taskTerraformValue(tasks []client.Task, times *apiTimes[int64]) (tftypes.Va
 			"retained":        tftypes.NewValue(tftypes.Number, t.Retained),
 		})
 	}
-	return tftypes.NewValue(listType, elems), diags
+	return tftypes.NewValue(listType, elems)
 }
 
 // pathSegmentRegexp accepts a value that can only ever be one path segment.

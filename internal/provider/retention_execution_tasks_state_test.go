@@ -83,10 +83,7 @@ func TestTaskTerraformValue_StateEqualsStateSet(t *testing.T) {
 			if diags := viaSet.SetAttribute(ctx, path.Root("tasks"), tasksViaFramework(t, tasks)); diags.HasError() {
 				t.Fatal(diags)
 			}
-			raw, diags := taskTerraformValue(tasks, newAPITimes[int64]("Task"))
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
+			raw := taskTerraformValue(tasks, newAPITimes[int64]("Task"))
 			direct := tfsdk.State{Schema: schemaResp.Schema, Raw: empty}
 			if diags := setRawAttribute(&direct, "tasks", raw); diags.HasError() {
 				t.Fatal(diags)
