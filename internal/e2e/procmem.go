@@ -38,6 +38,7 @@ type Sampler struct {
 
 	mu          sync.Mutex
 	usage       Usage
+	parent      map[int]int    // pid -> parent pid, of every live process
 	seen        map[int]string // pid -> "cli", "provider" or "" (another process)
 	providerCPU map[int]float64
 	providerKiB map[int]int64
@@ -48,7 +49,7 @@ func StartSampler(cliPath, providerPath string, interval time.Duration) *Sampler
 	s := &Sampler{
 		cli: realPath(cliPath), provider: realPath(providerPath), interval: interval,
 		stop: make(chan struct{}), done: make(chan struct{}),
-		seen: map[int]string{}, providerCPU: map[int]float64{}, providerKiB: map[int]int64{},
+		parent: map[int]int{}, seen: map[int]string{}, providerCPU: map[int]float64{}, providerKiB: map[int]int64{},
 	}
 	go s.loop()
 	return s
@@ -87,11 +88,34 @@ func (s *Sampler) loop() {
 
 func (s *Sampler) sample() {
 	self := os.Getpid()
-	procs := readProcs()
+	entries, _ := os.ReadDir("/proc")
+	live := make(map[int]bool, len(entries))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for pid, p := range procs {
-		if !descends(procs, pid, self) {
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		live[pid] = true
+		if _, ok := s.parent[pid]; ok {
+			continue
+		}
+		// A process's parent never changes but to init once its parent is
+		// gone, which no longer matters then: read it once per pid.
+		st, ok := readStat(pid)
+		if ok {
+			s.parent[pid] = st.ppid
+		}
+	}
+	for pid := range s.parent {
+		if !live[pid] {
+			delete(s.parent, pid) // a recycled pid is read afresh
+			delete(s.seen, pid)
+		}
+	}
+	for pid := range live {
+		if !descends(s.parent, pid, self) {
 			continue
 		}
 		// A child is the CLI's image for a moment before its exec: classify
@@ -106,18 +130,19 @@ func (s *Sampler) sample() {
 			}
 			s.seen[pid] = role
 		}
-		switch role {
-		case "cli":
-			s.usage.CLIKiB = max(s.usage.CLIKiB, vmHWM(pid))
-			s.usage.CLICPU = max(s.usage.CLICPU, p.cpu)
-		case "provider":
-			s.providerKiB[pid] = max(s.providerKiB[pid], vmHWM(pid))
-			s.providerCPU[pid] = max(s.providerCPU[pid], p.cpu)
+		if role == "" {
+			continue
 		}
-	}
-	for pid := range s.seen {
-		if _, ok := procs[pid]; !ok && s.seen[pid] == "" {
-			delete(s.seen, pid) // a recycled pid is classified afresh
+		st, ok := readStat(pid)
+		if !ok {
+			continue
+		}
+		if role == "cli" {
+			s.usage.CLIKiB = max(s.usage.CLIKiB, vmHWM(pid))
+			s.usage.CLICPU = max(s.usage.CLICPU, st.cpu)
+		} else {
+			s.providerKiB[pid] = max(s.providerKiB[pid], vmHWM(pid))
+			s.providerCPU[pid] = max(s.providerCPU[pid], st.cpu)
 		}
 	}
 }
@@ -125,22 +150,6 @@ func (s *Sampler) sample() {
 type procStat struct {
 	ppid int
 	cpu  float64
-}
-
-// readProcs reads the parent and CPU seconds of every process.
-func readProcs() map[int]procStat {
-	entries, _ := os.ReadDir("/proc")
-	out := make(map[int]procStat, len(entries))
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if st, ok := readStat(pid); ok {
-			out[pid] = st
-		}
-	}
-	return out
 }
 
 // readStat parses /proc/<pid>/stat; the command name (field 2) may hold spaces
@@ -171,16 +180,16 @@ func parseStat(data []byte) (procStat, bool) {
 	return procStat{ppid: ppid, cpu: float64(utime+stime) / clockTicks}, true
 }
 
-func descends(procs map[int]procStat, pid, ancestor int) bool {
+func descends(parent map[int]int, pid, ancestor int) bool {
 	for range 64 {
-		p, ok := procs[pid]
-		if !ok || p.ppid == 0 {
+		p, ok := parent[pid]
+		if !ok || p == 0 {
 			return false
 		}
-		if p.ppid == ancestor {
+		if p == ancestor {
 			return true
 		}
-		pid = p.ppid
+		pid = p
 	}
 	return false
 }
