@@ -178,7 +178,7 @@ func Check(ctx context.Context, o Options) error {
 	case cmd.ProcessState != nil && cmd.ProcessState.ExitCode() == 1:
 		failed++
 		fmt.Fprintf(o.Out, "FAIL: docs/ is stale; run: make generate (diff: committed -> generated)\n%s",
-			strings.ReplaceAll(diff.String(), docs, "generated"))
+			strings.ReplaceAll(diff.String(), strings.TrimPrefix(docs, "/"), "generated"))
 	default:
 		return fmt.Errorf("comparing docs/: %w", err)
 	}
