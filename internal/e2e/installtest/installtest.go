@@ -130,10 +130,10 @@ func run(ctx context.Context, o Options, r *Report) error {
 		return fmt.Errorf("artifacts: expected %s and the manifest (protocol 6.0) listed in %s", zipName, filepath.Base(snap.SHA256SUMS))
 	}
 	binName := "terraform-provider-swr_v" + snap.Version
-	if names, err := zipNames(zipPath); err == nil && len(names) == 1 && names[0] == binName {
+	if names, err := zipNames(zipPath); err == nil && contains(names, binName) {
 		r.pass("the zip holds the binary %s", binName)
 	} else {
-		r.fail("the zip does not hold %s alone: %v %v", binName, names, err)
+		r.fail("the zip does not hold %s: %v %v", binName, names, err)
 	}
 	h1, err := e2e.H1(zipPath)
 	if err != nil {
@@ -273,7 +273,7 @@ func run(ctx context.Context, o Options, r *Report) error {
 
 	// A byte appended to the binary inside the zip: its h1: hash changes.
 	tampered := filepath.Join(work, "tampered.zip")
-	if err := tamperBinary(zipPath, tampered); err != nil {
+	if err := tamperBinary(zipPath, binName, tampered); err != nil {
 		return err
 	}
 	if err := placeZip(tampered); err != nil {
@@ -403,8 +403,8 @@ func zipNames(path string) ([]string, error) {
 	return names, nil
 }
 
-// tamperBinary writes dst: src with one byte appended to every file inside.
-func tamperBinary(src, dst string) error {
+// tamperBinary writes dst: src with one byte appended to the file named bin.
+func tamperBinary(src, bin, dst string) error {
 	zr, err := zip.OpenReader(src)
 	if err != nil {
 		return err
@@ -430,7 +430,10 @@ func tamperBinary(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.Write(append(data, 'x')); err != nil {
+		if hdr.Name == bin {
+			data = append(data, 'x')
+		}
+		if _, err := w.Write(data); err != nil {
 			return err
 		}
 	}

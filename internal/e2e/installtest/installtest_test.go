@@ -68,10 +68,12 @@ func TestTamperBinaryChangesH1(t *testing.T) {
 	zw := zip.NewWriter(out)
 	w, _ := zw.Create("terraform-provider-swr_v1.0.0")
 	_, _ = w.Write([]byte("binary"))
+	w, _ = zw.Create("LICENSE")
+	_, _ = w.Write([]byte("MPL"))
 	_ = zw.Close()
 	_ = out.Close()
 	dst := filepath.Join(dir, "t.zip")
-	if err := tamperBinary(src, dst); err != nil {
+	if err := tamperBinary(src, "terraform-provider-swr_v1.0.0", dst); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := e2e.H1(src)
@@ -79,7 +81,7 @@ func TestTamperBinaryChangesH1(t *testing.T) {
 	if err != nil || a == b {
 		t.Errorf("h1 before %s, after %s (%v): want a change", a, b, err)
 	}
-	if names, err := zipNames(dst); err != nil || len(names) != 1 || names[0] != "terraform-provider-swr_v1.0.0" {
+	if names, err := zipNames(dst); err != nil || strings.Join(names, " ") != "terraform-provider-swr_v1.0.0 LICENSE" {
 		t.Errorf("tampered zip holds %v %v", names, err)
 	}
 	// A byte appended to the zip changes its zh: hash but not its h1: hash.
