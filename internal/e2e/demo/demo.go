@@ -83,7 +83,11 @@ func chooseCLI(ctx context.Context, o Options) (e2e.CLI, error) {
 	if err != nil {
 		return e2e.CLI{}, err
 	}
-	fmt.Fprintf(o.Out, "==> using %s at %s (%s; DEMO_CLI=<path or name> chooses another)\n", cli, cli.Path, where)
+	if where == "DEMO_CLI" {
+		fmt.Fprintf(o.Out, "==> using %s at %s (given by DEMO_CLI)\n", cli, cli.Path)
+	} else {
+		fmt.Fprintf(o.Out, "==> using %s at %s (%s; DEMO_CLI=<path or name> chooses another)\n", cli, cli.Path, where)
+	}
 	return cli, nil
 }
 
