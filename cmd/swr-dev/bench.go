@@ -73,7 +73,7 @@ func runBench(ctx context.Context, root string, args []string) error {
 	var goOut bytes.Buffer
 	if *goBench {
 		fmt.Printf("==> go test -bench '%s' -benchmem -benchtime=%s ./internal/client ./internal/provider\n", *goPattern, *goTime)
-		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", *goPattern, "-benchmem", "-benchtime", *goTime,
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", *goPattern, "-benchmem", "-benchtime", *goTime, //nolint:gosec // go test of this module, with the benchmark pattern the developer gives
 			"-timeout", "40m", "./internal/client", "./internal/provider")
 		cmd.Dir = root
 		cmd.Stdout = io.MultiWriter(os.Stdout, &goOut)
@@ -99,7 +99,7 @@ func runBench(ctx context.Context, root string, args []string) error {
 	m.Config += fmt.Sprintf(` BENCH_CLIS="%s"`, strings.Join(clisLabel, " "))
 	var report bytes.Buffer
 	bench.Report(&report, results, m, o.Concurrency, o.RefreshOnly, goOut.String())
-	if err := os.WriteFile(*out, report.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(*out, report.Bytes(), 0o600); err != nil {
 		return err
 	}
 	fmt.Printf("==> wrote %s in %s\n", *out, time.Since(start).Round(time.Second))

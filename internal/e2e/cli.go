@@ -98,12 +98,12 @@ func InspectCLI(ctx context.Context, path string) (CLI, error) {
 
 // Supported says whether the provider supports this CLI release, and if not, why.
 func (c CLI) Supported() error {
-	min := minVersions[c.Product]
-	if min == nil {
+	minimum := minVersions[c.Product]
+	if minimum == nil {
 		return fmt.Errorf("%s is not Terraform or OpenTofu", c.Path)
 	}
-	if c.Version.Core().LessThan(min) {
-		return fmt.Errorf("%s at %s is too old: the provider needs %s ≥ %s", c, c.Path, c.Product, min)
+	if c.Version.Core().LessThan(minimum) {
+		return fmt.Errorf("%s at %s is too old: the provider needs %s ≥ %s", c, c.Path, c.Product, minimum)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -46,7 +47,7 @@ func StartFake(o FakeOptions) (*Fake, error) {
 		s.SetTasks(BenchExecution, fakeapi.GenerateTasks(BenchExecution.ExecutionID, o.Tasks, 1))
 	}
 	s.SetLatency(o.Latency)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}

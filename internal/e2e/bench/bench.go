@@ -225,5 +225,5 @@ data "swr_retention_execution_tasks" "bench" {
 output "task_count" {
   value = length(data.swr_retention_execution_tasks.bench.tasks)
 }
-`, e2e.ProviderSource, fakeapi.DefaultRegion, fakeapi.DefaultProjectID, concurrency, instance, namespace, policy, execution), 0o644)
+`, e2e.ProviderSource, fakeapi.DefaultRegion, fakeapi.DefaultProjectID, concurrency, instance, namespace, policy, execution), 0o600)
 }

@@ -25,18 +25,18 @@ func TestFloor(t *testing.T) {
 	}
 }
 
-func result(cli string, tasks int, lat, wall time.Duration, ok bool, kib int64) Result {
+func result(tasks int, lat, wall time.Duration, ok bool, kib int64) Result {
 	first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	return Result{CLI: cli, Short: "tofu", Tasks: tasks, Latency: lat, Wall: wall, OK: ok,
+	return Result{CLI: "OpenTofu v1.12.6", Short: "tofu", Tasks: tasks, Latency: lat, Wall: wall, OK: ok,
 		Usage: e2e.Usage{CLIKiB: 2 * kib, ProviderKiB: kib, ProviderProcs: 3}, Requests: max(1, tasks/100),
 		First: first, Last: first.Add(290 * time.Millisecond)}
 }
 
 func TestSummarizeLeavesFailedRunsOut(t *testing.T) {
 	s := Summarize([]Result{
-		result("OpenTofu v1.12.6", 10000, 10*time.Millisecond, 2*time.Second, true, 90000),
-		result("OpenTofu v1.12.6", 10000, 10*time.Millisecond, 4*time.Second, true, 95000),
-		result("OpenTofu v1.12.6", 10000, 10*time.Millisecond, 1*time.Second, false, 999999),
+		result(10000, 10*time.Millisecond, 2*time.Second, true, 90000),
+		result(10000, 10*time.Millisecond, 4*time.Second, true, 95000),
+		result(10000, 10*time.Millisecond, 1*time.Second, false, 999999),
 	}, 4)
 	if s.Runs != 3 || s.OK != 2 || s.Wall != 3*time.Second || s.ProviderKiB != 95000 {
 		t.Errorf("Summarize = %+v", s)
@@ -47,11 +47,10 @@ func TestSummarizeLeavesFailedRunsOut(t *testing.T) {
 }
 
 func TestReportTablesTargetsAndGoLines(t *testing.T) {
-	cli := "OpenTofu v1.12.6"
 	rs := []Result{
-		result(cli, 0, 10*time.Millisecond, 150*time.Millisecond, true, 24000),
-		result(cli, 10000, 10*time.Millisecond, 1900*time.Millisecond, true, 94000),
-		result(cli, 100000, 0, 0, false, 0),
+		result(0, 10*time.Millisecond, 150*time.Millisecond, true, 24000),
+		result(10000, 10*time.Millisecond, 1900*time.Millisecond, true, 94000),
+		result(100000, 0, 0, false, 0),
 	}
 	var b strings.Builder
 	Report(&b, rs, Machine{CPUs: 2, Load: "1.0 1.0 1.0", Note: "a note"}, 4, false,

@@ -12,8 +12,8 @@ import (
 
 func TestOutputOrderFollowsTheFiles(t *testing.T) {
 	dir := t.TempDir()
-	_ = os.WriteFile(filepath.Join(dir, "a.tf"), []byte("output \"zeta\" {\n  value = 1\n}\nvariable \"v\" {}\noutput \"alpha\" {\n  value = 2\n}\n"), 0o644)
-	_ = os.WriteFile(filepath.Join(dir, "b.tf"), []byte("output \"beta\" {\n  value = 3\n}\n"), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "a.tf"), []byte("output \"zeta\" {\n  value = 1\n}\nvariable \"v\" {}\noutput \"alpha\" {\n  value = 2\n}\n"), 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "b.tf"), []byte("output \"beta\" {\n  value = 3\n}\n"), 0o600)
 	got, err := OutputOrder(dir)
 	if err != nil || strings.Join(got, " ") != "zeta alpha beta" {
 		t.Errorf("OutputOrder = %v, %v; want zeta alpha beta", got, err)

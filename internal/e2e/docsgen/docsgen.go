@@ -56,7 +56,7 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 		return "", nil, err
 	}
 	if err := os.WriteFile(filepath.Join(config, "main.tf"),
-		fmt.Appendf(nil, "terraform {\n  required_providers {\n    swr = { source = %q }\n  }\n}\n", e2e.ProviderSource), 0o644); err != nil {
+		fmt.Appendf(nil, "terraform {\n  required_providers {\n    swr = { source = %q }\n  }\n}\n", e2e.ProviderSource), 0o600); err != nil {
 		return "", nil, err
 	}
 	tf, err := cli.Terraform(config, ws.CLIConfig)
@@ -81,7 +81,7 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 	if err != nil {
 		return "", nil, err
 	}
-	if err := os.WriteFile(schemaFile, data, 0o644); err != nil {
+	if err := os.WriteFile(schemaFile, data, 0o600); err != nil {
 		return "", nil, err
 	}
 
@@ -99,7 +99,7 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 		{"generate", "--provider-dir", ".", "--provider-name", "swr", "--rendered-provider-name", "SWR", "--providers-schema", schemaFile},
 		{"validate", "--provider-dir", ".", "--provider-name", "swr", "--providers-schema", schemaFile},
 	} {
-		cmd := exec.CommandContext(ctx, o.Tfplugindocs, args...)
+		cmd := exec.CommandContext(ctx, o.Tfplugindocs, args...) //nolint:gosec // the tfplugindocs binary the developer names
 		cmd.Dir = site
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return "", nil, fmt.Errorf("tfplugindocs %s: %w\n%s", args[0], err, out)

@@ -155,7 +155,7 @@ func run(ctx context.Context, o Options, r *Report) error {
 		return err
 	}
 	cliConfig := filepath.Join(work, "cli.tfrc")
-	if err := os.WriteFile(cliConfig, fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror), 0o644); err != nil {
+	if err := os.WriteFile(cliConfig, fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror), 0o600); err != nil {
 		return err
 	}
 
@@ -296,7 +296,7 @@ func prepare(c e2e.CLI, dir, cliConfig, version string) (*tfexec.Terraform, *byt
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(Config(version)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(Config(version)), 0o600); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -387,7 +387,7 @@ output "empty_count" {
 // the zip's SHA-256 from SHA256SUMS as a zh: hash.
 func writeRegistryLock(dir, addr, version, zh string) error {
 	return os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), fmt.Appendf(nil,
-		"provider %q {\n  version     = %q\n  constraints = %q\n  hashes = [\n    %q,\n  ]\n}\n", addr, version, version, zh), 0o644)
+		"provider %q {\n  version     = %q\n  constraints = %q\n  hashes = [\n    %q,\n  ]\n}\n", addr, version, version, zh), 0o600)
 }
 
 func zipNames(path string) ([]string, error) {
@@ -463,7 +463,7 @@ func copyFile(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(dst, data, 0o644)
+	return os.WriteFile(dst, data, 0o600) //nolint:gosec // copies between the test's own temporary directories
 }
 
 func contains(list []string, s string) bool {

@@ -30,7 +30,7 @@ provider "registry.terraform.io/swr-iac/swr" {
     "zh:0123",
   ]
 }
-`), 0o644)
+`), 0o600)
 	v, hashes, err := LockEntry(path, "registry.terraform.io/swr-iac/swr")
 	if err != nil || v != "0.1.0" || strings.Join(hashes, ",") != "h1:abc=,zh:0123" {
 		t.Errorf("LockEntry = %q %v %v", v, hashes, err)

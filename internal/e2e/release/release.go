@@ -66,14 +66,14 @@ func Build(ctx context.Context, o Options) (Snapshot, error) {
 		}
 		defer os.RemoveAll(tmp)
 		config = filepath.Join(tmp, "goreleaser.yml")
-		if err := os.WriteFile(config, cfg, 0o644); err != nil {
+		if err := os.WriteFile(config, cfg, 0o600); err != nil {
 			return Snapshot{}, err
 		}
 	}
-	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", "--skip=sign,publish")
+	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", "--skip=sign,publish") //nolint:gosec // the goreleaser binary the developer names
 	cmd.Dir = o.Root
 	cmd.Stdout, cmd.Stderr = o.Log, o.Log
-	cmd.Env = append(os.Environ(), lendRemote(o.Root)...)
+	cmd.Env = append(os.Environ(), lendRemote(ctx, o.Root)...)
 	if err := cmd.Run(); err != nil {
 		return Snapshot{}, fmt.Errorf("goreleaser release --snapshot: %w", err)
 	}
@@ -103,7 +103,7 @@ func Inspect(root, dist string) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if err := os.WriteFile(s.Manifest, manifest, 0o644); err != nil {
+	if err := os.WriteFile(s.Manifest, manifest, 0o600); err != nil { //nolint:gosec // the manifest copy, beside the zips goreleaser wrote
 		return Snapshot{}, err
 	}
 	sums, err := os.ReadFile(s.SHA256SUMS)
@@ -200,8 +200,8 @@ func RewriteConfig(src []byte, hostOnly bool, goos, goarch, dist string) ([]byte
 // lendRemote gives goreleaser the project's remote through the environment when
 // the clone has none: without one its snapshot gives up on every git fact and
 // names the commit "none". Nothing is written to .git/config, nothing fetched.
-func lendRemote(root string) []string {
-	cmd := exec.Command("git", "remote")
+func lendRemote(ctx context.Context, root string) []string {
+	cmd := exec.CommandContext(ctx, "git", "remote")
 	cmd.Dir = root
 	if out, err := cmd.Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
 		return nil

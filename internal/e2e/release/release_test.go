@@ -37,14 +37,14 @@ func TestRewriteConfigHostOnlyOnTheRealConfig(t *testing.T) {
 
 func TestInspectChecksEverySum(t *testing.T) {
 	root, dist := t.TempDir(), t.TempDir()
-	_ = os.WriteFile(filepath.Join(root, "terraform-registry-manifest.json"), []byte(`{"version":1,"metadata":{"protocol_versions":["6.0"]}}`), 0o644)
-	_ = os.WriteFile(filepath.Join(dist, "metadata.json"), []byte(`{"project_name":"terraform-provider-swr","version":"0.1.0-SNAPSHOT-abc"}`), 0o644)
+	_ = os.WriteFile(filepath.Join(root, "terraform-registry-manifest.json"), []byte(`{"version":1,"metadata":{"protocol_versions":["6.0"]}}`), 0o600)
+	_ = os.WriteFile(filepath.Join(dist, "metadata.json"), []byte(`{"project_name":"terraform-provider-swr","version":"0.1.0-SNAPSHOT-abc"}`), 0o600)
 	zip := "terraform-provider-swr_0.1.0-SNAPSHOT-abc_linux_amd64.zip"
-	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip"), 0o644)
+	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip"), 0o600)
 	manifest, _ := os.ReadFile(filepath.Join(root, "terraform-registry-manifest.json"))
 	sums := fmt.Sprintf("%x  %s\n%x  terraform-provider-swr_0.1.0-SNAPSHOT-abc_manifest.json\n", sha256.Sum256([]byte("zip")), zip, sha256.Sum256(manifest))
 	sumsPath := filepath.Join(dist, "terraform-provider-swr_0.1.0-SNAPSHOT-abc_SHA256SUMS")
-	_ = os.WriteFile(sumsPath, []byte(sums), 0o644)
+	_ = os.WriteFile(sumsPath, []byte(sums), 0o600) //nolint:gosec // a file of the test's temporary directory
 
 	s, err := Inspect(root, dist)
 	if err != nil {
@@ -53,7 +53,7 @@ func TestInspectChecksEverySum(t *testing.T) {
 	if s.Version != "0.1.0-SNAPSHOT-abc" || filepath.Base(s.Zip("linux", "amd64")) != zip || len(s.Sums) != 2 {
 		t.Errorf("Inspect = %+v", s)
 	}
-	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip, tampered"), 0o644)
+	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip, tampered"), 0o600)
 	if _, err := Inspect(root, dist); err == nil || !strings.Contains(err.Error(), zip) {
 		t.Errorf("a zip not matching SHA256SUMS: err = %v", err)
 	}
