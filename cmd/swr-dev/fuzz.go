@@ -34,22 +34,7 @@ func runFuzz(ctx context.Context, root string, args []string) error {
 	if err != nil {
 		return fmt.Errorf("go test -list: %w", err)
 	}
-	// -list prints the names, then "ok  <package> ..." per package.
-	type target struct{ pkg, name string }
-	var targets, pending []target
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		switch {
-		case len(f) == 1 && strings.HasPrefix(f[0], "Fuzz"):
-			pending = append(pending, target{name: f[0]})
-		case len(f) >= 2 && (f[0] == "ok" || f[0] == "?"):
-			for _, t := range pending {
-				targets = append(targets, target{pkg: f[1], name: t.name})
-			}
-			pending = nil
-		}
-	}
+	targets := fuzzTargets(out)
 	if len(targets) == 0 {
 		return fmt.Errorf("no fuzz targets in %s", *pkgs)
 	}
@@ -68,4 +53,27 @@ func runFuzz(ctx context.Context, root string, args []string) error {
 	}
 	fmt.Printf("fuzzing passed: %d targets, %s each\n", len(targets), *d)
 	return nil
+}
+
+type fuzzTarget struct{ pkg, name string }
+
+// fuzzTargets reads `go test -list '^Fuzz'`: the names of a package, then
+// "ok  <package> <time>" (or "?  <package> [no test files]").
+func fuzzTargets(out []byte) []fuzzTarget {
+	var targets []fuzzTarget
+	var pending []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 1 && strings.HasPrefix(f[0], "Fuzz"):
+			pending = append(pending, f[0])
+		case len(f) >= 2 && (f[0] == "ok" || f[0] == "?"):
+			for _, name := range pending {
+				targets = append(targets, fuzzTarget{pkg: f[1], name: name})
+			}
+			pending = nil
+		}
+	}
+	return targets
 }

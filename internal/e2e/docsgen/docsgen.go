@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 )
@@ -67,15 +68,9 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 	if err != nil {
 		return "", nil, fmt.Errorf("reading the provider schema: %w", err)
 	}
-	// tfplugindocs looks a schema up only as "<name>" or
-	// "registry.terraform.io/hashicorp/<name>": file it under its short name.
-	addr := cli.Registry() + "/" + e2e.ProviderSource
-	s, ok := schemas.Schemas[addr]
-	if !ok {
-		return "", nil, fmt.Errorf("the CLI's schema output has no %s", addr)
+	if err := shortName(schemas, cli.Registry()+"/"+e2e.ProviderSource); err != nil {
+		return "", nil, err
 	}
-	delete(schemas.Schemas, addr)
-	schemas.Schemas["swr"] = s
 	schemaFile := filepath.Join(ws.Dir, "schema.json")
 	data, err := json.Marshal(schemas)
 	if err != nil {
@@ -185,5 +180,17 @@ func Check(ctx context.Context, o Options) error {
 	if failed > 0 {
 		return fmt.Errorf("%d docs check(s) failed", failed)
 	}
+	return nil
+}
+
+// shortName files the provider's schema under its short name: tfplugindocs looks
+// a schema up only as "<name>" or "registry.terraform.io/hashicorp/<name>".
+func shortName(schemas *tfjson.ProviderSchemas, addr string) error {
+	s, ok := schemas.Schemas[addr]
+	if !ok {
+		return fmt.Errorf("the CLI's schema output has no %s", addr)
+	}
+	delete(schemas.Schemas, addr)
+	schemas.Schemas["swr"] = s
 	return nil
 }
