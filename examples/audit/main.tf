@@ -5,16 +5,28 @@
 #
 # A check block warns when any task failed; the outputs say which repositories lost
 # versions, how many tasks ended in each status, and what the failed tasks did.
-# scripts/audit-demo.sh runs it against the bundled fake API and its sample data.
+# `make demo` runs it against the bundled fake API and its sample data (it sets
+# endpoint and auth_token); against Huawei Cloud, set instance_id and policy_name
+# (and region) and authenticate as the provider's README says:
+#
+#   terraform init && terraform plan -var instance_id=... -var policy_name=...
+
+variable "region" {
+  description = "Huawei Cloud region of the SWR Enterprise instance."
+  type        = string
+  default     = "cn-north-4"
+}
 
 variable "endpoint" {
-  description = "Base URL of the SWR API (the demo passes the bundled fake's loopback URL)."
+  description = "Base URL of the SWR and IAM APIs; null uses the region's (the demo passes the bundled fake's loopback URL)."
   type        = string
+  default     = null
 }
 
 variable "auth_token" {
-  description = "IAM token accepted by the endpoint."
+  description = "IAM token; null leaves authentication to the environment (HW_AUTH_TOKEN, HW_ACCESS_KEY/HW_SECRET_KEY, ...)."
   type        = string
+  default     = null
   sensitive   = true
 }
 
@@ -31,7 +43,7 @@ variable "policy_name" {
 }
 
 provider "swr" {
-  region       = "cn-north-4"
+  region       = var.region
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
   auth_token   = var.auth_token

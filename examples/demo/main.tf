@@ -1,34 +1,73 @@
-# What `make demo` runs: read every task of one retention policy execution from the
-# bundled fake API and summarise what the cleanup did.
+# Reads every task of one retention policy execution and sums up what the cleanup
+# did. `make demo` runs it against the bundled fake API (it sets endpoint and
+# auth_token); against Huawei Cloud, set the variables of your execution and
+# authenticate as the provider's README says (e.g. HW_ACCESS_KEY/HW_SECRET_KEY):
+#
+#   terraform init && terraform plan -var region=cn-north-4 -var instance_id=... \
+#     -var namespace_name=... -var policy_id=... -var execution_id=...
+
+variable "region" {
+  description = "Huawei Cloud region of the SWR Enterprise instance."
+  type        = string
+  default     = "cn-north-4"
+}
 
 variable "endpoint" {
-  description = "Base URL of the SWR API (the demo passes the bundled fake's loopback URL)."
+  description = "Base URL of the SWR and IAM APIs; null uses the region's (the demo passes the bundled fake's loopback URL)."
   type        = string
+  default     = null
 }
 
 variable "auth_token" {
-  description = "IAM token accepted by the endpoint."
+  description = "IAM token; null leaves authentication to the environment (HW_AUTH_TOKEN, HW_ACCESS_KEY/HW_SECRET_KEY, ...)."
   type        = string
+  default     = null
   sensitive   = true
 }
 
+variable "instance_id" {
+  description = "ID of the SWR Enterprise instance."
+  type        = string
+  default     = "ins-demo"
+}
+
+variable "namespace_name" {
+  description = "Namespace of the retention policy."
+  type        = string
+  default     = "platform"
+}
+
+variable "policy_id" {
+  description = "ID of the retention policy."
+  type        = number
+  default     = 7
+}
+
+variable "execution_id" {
+  description = "ID of the execution to read."
+  type        = number
+  default     = 113
+}
+
 provider "swr" {
-  region       = "cn-north-4"
+  region       = var.region
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
   auth_token   = var.auth_token
 }
 
 data "swr_retention_execution_tasks" "latest" {
-  instance_id    = "ins-demo"
-  namespace_name = "platform"
-  policy_id      = 7
-  execution_id   = 113
+  instance_id    = var.instance_id
+  namespace_name = var.namespace_name
+  policy_id      = var.policy_id
+  execution_id   = var.execution_id
 }
 
 locals {
   tasks = data.swr_retention_execution_tasks.latest.tasks
 }
+
+# The summary first: make demo prints outputs in the order they are written here.
 
 output "tasks_read" {
   description = "How many tasks the execution had (every page read)."
@@ -43,6 +82,11 @@ output "tasks_per_status" {
 output "versions_removed" {
   description = "Artifact versions the execution removed (total - retained, over all tasks)."
   value       = data.swr_retention_execution_tasks.latest.versions_removed
+}
+
+output "failed_tasks" {
+  description = "The failed tasks: id and repository."
+  value       = [for t in local.tasks : "${t.id} ${t.repository}" if t.status == "Failed"]
 }
 
 output "tasks" {

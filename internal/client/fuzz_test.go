@@ -17,7 +17,7 @@ import (
 )
 
 // Fuzz targets of the client's parsing and paging. Seeds are added below and kept
-// in testdata/fuzz/<target>; plain `go test` runs them, scripts/fuzz.sh fuzzes.
+// in testdata/fuzz/<target>; plain `go test` runs them, make fuzz fuzzes.
 
 var fuzzPageURL = &url.URL{Scheme: "https", Host: "swr-api.example.com", Path: "/v2/p/tasks", RawQuery: "offset=0&limit=100"}
 

@@ -1,0 +1,167 @@
+// Package demo is `make demo`: the provider built from this module, run by the
+// Terraform or OpenTofu found on the machine on each example directory of
+// Examples against the fake SWR API (sample data, in process, on 127.0.0.1), and
+// what each read, printed in the order the example declares its outputs.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
+	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
+)
+
+// Examples are the directories the demo runs, in order; one that does not exist
+// is skipped, so an example can be listed before it lands.
+var Examples = []string{
+	"examples/demo",          // every task of one execution, summed up
+	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
+	"examples/account-audit", // every policy of the account
+}
+
+// Options of a demo run.
+type Options struct {
+	Root     string   // the module
+	CLI      string   // DEMO_CLI: a path or a name on PATH; empty: search
+	ToolsBin string   // where OpenTofu is built when no CLI is found
+	Examples []string // relative to Root
+	Rows     int      // rows shown per list or map output; 0 shows all
+	Out      io.Writer
+}
+
+// Run runs the demo.
+func Run(ctx context.Context, o Options) error {
+	cli, err := chooseCLI(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "==> building the provider\n")
+	ws, err := e2e.NewWorkspace(ctx, o.Root)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true})
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	fmt.Fprintf(o.Out, "==> fake SWR API on %s (sample data: instance ins-demo, namespace platform, policy 7)\n", fake.URL)
+
+	for _, ex := range o.Examples {
+		src := filepath.Join(o.Root, ex)
+		if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(o.Out, "\n==> %s: not in this checkout, skipped\n", ex)
+			continue
+		}
+		fake.ResetRequests()
+		if err := runExample(ctx, o, cli, ws, fake, ex); err != nil {
+			return fmt.Errorf("%s: %w", ex, err)
+		}
+	}
+	return nil
+}
+
+// chooseCLI finds a CLI, or builds OpenTofu (and nothing else) when there is none.
+func chooseCLI(ctx context.Context, o Options) (e2e.CLI, error) {
+	cli, where, err := e2e.FindCLI(ctx, o.CLI, o.ToolsBin)
+	if errors.Is(err, e2e.ErrNoCLI) && o.CLI == "" && !strings.Contains(err.Error(), "too old") {
+		fmt.Fprintf(o.Out, "==> no tofu or terraform on PATH: building OpenTofu v%s into %s (once; minutes on 2 cores)\n",
+			e2e.OpenTofuVersion, o.ToolsBin)
+		cli, err = e2e.BuildCLI(ctx, e2e.OpenTofu, e2e.OpenTofuVersion, o.ToolsBin)
+		where = "built into " + o.ToolsBin
+	}
+	if err != nil {
+		return e2e.CLI{}, err
+	}
+	if where == "DEMO_CLI" {
+		fmt.Fprintf(o.Out, "==> using %s at %s (given by DEMO_CLI)\n", cli, cli.Path)
+	} else {
+		fmt.Fprintf(o.Out, "==> using %s at %s (%s; DEMO_CLI=<path or name> chooses another)\n", cli, cli.Path, where)
+	}
+	return cli, nil
+}
+
+func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, fake *e2e.Fake, ex string) error {
+	dir := filepath.Join(ws.Dir, "run", filepath.Base(ex))
+	if err := e2e.CopyConfig(filepath.Join(o.Root, ex), dir); err != nil {
+		return err
+	}
+	order, err := OutputOrder(dir)
+	if err != nil {
+		return err
+	}
+	tf, err := cli.Terraform(dir, ws.CLIConfig)
+	if err != nil {
+		return err
+	}
+	var log bytes.Buffer
+	tf.SetStdout(&log)
+	tf.SetStderr(&log)
+	fmt.Fprintf(o.Out, "\n==> %s apply of %s (data sources only; state in a temporary directory)\n", cli.Short(), ex)
+	if err := tf.Apply(ctx, tfexec.Var("endpoint="+fake.URL), tfexec.Var("auth_token="+fake.Token)); err != nil {
+		return fmt.Errorf("apply: %w\n%s", err, e2e.Indent(log.String(), "    | "))
+	}
+	tf.SetStdout(io.Discard)
+	tf.SetStderr(io.Discard)
+	for _, w := range Warnings(log.String()) {
+		fmt.Fprint(o.Out, e2e.Indent(w, "    "))
+	}
+	outputs, err := tf.Output(ctx)
+	if err != nil {
+		return err
+	}
+	Render(o.Out, order, outputs, o.Rows)
+	count, _, _ := fake.RequestStats()
+	fmt.Fprintf(o.Out, "==> the fake served %d requests\n", count)
+	return nil
+}
+
+// Warnings returns each "Warning:" message of a CLI run (a failed check block
+// is one), from its title to the next message, blank lines dropped.
+func Warnings(log string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	on := false
+	for _, line := range strings.Split(log, "\n") {
+		t := strings.TrimLeft(line, "│╷ ")
+		switch {
+		case strings.HasPrefix(t, "╵"):
+			flush()
+			on = false
+		case strings.HasPrefix(t, "Warning:"):
+			flush()
+			on = true
+			cur = append(cur, client.Printable(t))
+		case on && (strings.HasPrefix(t, "Error:") || strings.HasPrefix(t, "Apply complete") || strings.HasPrefix(t, "Outputs:")):
+			flush()
+			on = false
+		case on && strings.TrimSpace(t) != "":
+			cur = append(cur, client.Printable(strings.TrimRight(t, " ")))
+		}
+	}
+	flush()
+	// The dev_overrides warning is the demo's own doing, not news.
+	kept := out[:0]
+	for _, w := range out {
+		if !strings.HasPrefix(w, "Warning: Provider development overrides") {
+			kept = append(kept, w)
+		}
+	}
+	return kept
+}

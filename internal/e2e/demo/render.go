@@ -1,0 +1,213 @@
+package demo
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
+)
+
+// OutputOrder lists the output blocks of the .tf files in dir in the order they
+// are written (files by name), so the demo prints a summary an example puts
+// first before its long lists; `output` itself sorts them by name.
+func OutputOrder(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	p := hclparse.NewParser()
+	var names []string
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		file, diags := p.ParseHCL(src, f)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, b := range body.Blocks {
+			if b.Type == "output" && len(b.Labels) == 1 {
+				names = append(names, b.Labels[0])
+			}
+		}
+	}
+	return names, nil
+}
+
+// MoreRowsHint tells how to see every row of a shortened output.
+const MoreRowsHint = "DEMO_ROWS=all make demo shows them all"
+
+// Render prints the outputs named in order (any other after them, by name):
+// a scalar on one line; a short map of scalars on one line; a list, or a long
+// map, one row per line, at most rows of them (rows <= 0: all), numeric maps
+// largest first.
+func Render(w io.Writer, order []string, outputs map[string]tfexec.OutputMeta, rows int) {
+	names := append([]string(nil), order...)
+	known := map[string]bool{}
+	for _, n := range order {
+		known[n] = true
+	}
+	var rest []string
+	for n := range outputs {
+		if !known[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range append(names, rest...) {
+		meta, ok := outputs[name]
+		if !ok {
+			continue
+		}
+		if meta.Sensitive {
+			fmt.Fprintf(w, "==> %s: (sensitive)\n", name)
+			continue
+		}
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(meta.Value))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			fmt.Fprintf(w, "==> %s: %s\n", name, meta.Value)
+			continue
+		}
+		renderValue(w, name, v, rows)
+	}
+}
+
+func renderValue(w io.Writer, name string, v any, rows int) {
+	switch v := v.(type) {
+	case []any:
+		lines := make([]string, len(v))
+		for i, e := range v {
+			lines[i] = scalar(e)
+		}
+		fmt.Fprintf(w, "==> %s (%d):\n", name, len(v))
+		printRows(w, lines, rows)
+	case map[string]any:
+		keys := sortedKeys(v)
+		if len(v) <= 8 && allScalar(v) {
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = client.Printable(k) + "=" + scalar(v[k])
+			}
+			fmt.Fprintf(w, "==> %s: %s\n", name, strings.Join(parts, " "))
+			return
+		}
+		fmt.Fprintf(w, "==> %s (%d):\n", name, len(v))
+		var lines []string
+		width := 0
+		for _, k := range keys {
+			width = max(width, len(k))
+		}
+		for _, k := range keys {
+			if list, ok := v[k].([]any); ok {
+				line := client.Printable(k) + ":"
+				for _, e := range list {
+					line += "\n      " + scalar(e)
+				}
+				lines = append(lines, line)
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("%-*s  %s", width, client.Printable(k), scalar(v[k])))
+		}
+		printRows(w, lines, rows)
+	default:
+		fmt.Fprintf(w, "==> %s: %s\n", name, scalar(v))
+	}
+}
+
+func printRows(w io.Writer, lines []string, rows int) {
+	shown := lines
+	if rows > 0 && len(lines) > rows {
+		shown = lines[:rows]
+	}
+	for _, l := range shown {
+		fmt.Fprintf(w, "    %s\n", l)
+	}
+	if len(shown) < len(lines) {
+		fmt.Fprintf(w, "    ... %d more (%s)\n", len(lines)-len(shown), MoreRowsHint)
+	}
+}
+
+// sortedKeys orders a map's keys: numeric values largest first, then by key
+// (numeric keys as numbers).
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	allNum := true
+	for _, v := range m {
+		if _, ok := v.(json.Number); !ok {
+			allNum = false
+		}
+	}
+	num := func(k string) (float64, bool) {
+		if !allNum {
+			return 0, false
+		}
+		n, ok := m[k].(json.Number)
+		if !ok {
+			return 0, false
+		}
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, aok := num(keys[i])
+		b, bok := num(keys[j])
+		if aok && bok && a != b {
+			return a > b
+		}
+		ai, aerr := strconv.ParseInt(keys[i], 10, 64)
+		bi, berr := strconv.ParseInt(keys[j], 10, 64)
+		if aerr == nil && berr == nil {
+			return ai < bi
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+func allScalar(m map[string]any) bool {
+	for _, v := range m {
+		switch v.(type) {
+		case []any, map[string]any:
+			return false
+		}
+	}
+	return true
+}
+
+// scalar prints a value: strings bare, null as "null", anything else as JSON.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return client.Printable(v)
+	case nil:
+		return "null"
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,68 @@
+package release
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRewriteConfigHostOnlyOnTheRealConfig(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "..", ".goreleaser.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := RewriteConfig(src, true, "linux", "amd64", "/tmp/d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, gone := range []string{"freebsd", "windows", "targets-begin", "\"386\""} {
+		if strings.Contains(got, gone) {
+			t.Errorf("host-only config still holds %q", gone)
+		}
+	}
+	if !strings.Contains(got, "goos:\n      - linux\n") || !strings.Contains(got, "goarch:\n      - amd64\n") {
+		t.Errorf("host-only config lacks the host platform:\n%s", got)
+	}
+	if !strings.HasSuffix(got, "dist: \"/tmp/d\"\n") || strings.Count(got, "\ndist:") != 1 {
+		t.Errorf("dist not set once")
+	}
+	if _, err := RewriteConfig([]byte("builds: []\n"), true, "linux", "amd64", ""); err == nil {
+		t.Error("a config without markers was accepted for a host-only build")
+	}
+}
+
+func TestInspectChecksEverySum(t *testing.T) {
+	root, dist := t.TempDir(), t.TempDir()
+	_ = os.WriteFile(filepath.Join(root, "terraform-registry-manifest.json"), []byte(`{"version":1,"metadata":{"protocol_versions":["6.0"]}}`), 0o600)
+	_ = os.WriteFile(filepath.Join(dist, "metadata.json"), []byte(`{"project_name":"terraform-provider-swr","version":"0.1.0-SNAPSHOT-abc"}`), 0o600)
+	zip := "terraform-provider-swr_0.1.0-SNAPSHOT-abc_linux_amd64.zip"
+	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip"), 0o600)
+	manifest, _ := os.ReadFile(filepath.Join(root, "terraform-registry-manifest.json"))
+	sums := fmt.Sprintf("%x  %s\n%x  terraform-provider-swr_0.1.0-SNAPSHOT-abc_manifest.json\n", sha256.Sum256([]byte("zip")), zip, sha256.Sum256(manifest))
+	sumsPath := filepath.Join(dist, "terraform-provider-swr_0.1.0-SNAPSHOT-abc_SHA256SUMS")
+	_ = os.WriteFile(sumsPath, []byte(sums), 0o600) //nolint:gosec // a file of the test's temporary directory
+
+	s, err := Inspect(root, dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Version != "0.1.0-SNAPSHOT-abc" || filepath.Base(s.Zip("linux", "amd64")) != zip || len(s.Sums) != 2 {
+		t.Errorf("Inspect = %+v", s)
+	}
+	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip, tampered"), 0o600)
+	if _, err := Inspect(root, dist); err == nil || !strings.Contains(err.Error(), zip) {
+		t.Errorf("a zip not matching SHA256SUMS: err = %v", err)
+	}
+}
+
+func TestParseSumsRejectsGarbage(t *testing.T) {
+	for _, in := range []string{"", "nothex  file\n", strings.Repeat("a", 64) + " one-space\n"} {
+		if _, err := ParseSums([]byte(in)); err == nil {
+			t.Errorf("ParseSums(%q) accepted", in)
+		}
+	}
+}
