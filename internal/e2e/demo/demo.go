@@ -18,6 +18,7 @@ import (
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
 // Examples are the directories the demo runs, in order; one that does not exist
@@ -25,7 +26,7 @@ import (
 var Examples = []string{
 	"examples/demo",          // every task of one execution, summed up
 	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
-	"examples/account-audit", // every policy of the account
+	"examples/account-audit", // every instance, namespace and policy of the account
 }
 
 // Options of a demo run.
@@ -104,11 +105,25 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	if err != nil {
 		return err
 	}
+	// The fake's endpoint, token and region, each to the examples that declare it
+	// (the account audit starts from a region only): -var of a variable an
+	// example does not declare is an error.
+	declared, err := blockNames(dir, "variable")
+	if err != nil {
+		return err
+	}
+	fakeValues := map[string]string{"endpoint": fake.URL, "auth_token": fake.Token, "region": fakeapi.DefaultRegion}
+	var vars []tfexec.ApplyOption
+	for _, name := range declared {
+		if v, ok := fakeValues[name]; ok {
+			vars = append(vars, tfexec.Var(name+"="+v))
+		}
+	}
 	var log bytes.Buffer
 	tf.SetStdout(&log)
 	tf.SetStderr(&log)
 	fmt.Fprintf(o.Out, "\n==> %s apply of %s (data sources only; state in a temporary directory)\n", cli.Short(), ex)
-	if err := tf.Apply(ctx, tfexec.Var("endpoint="+fake.URL), tfexec.Var("auth_token="+fake.Token)); err != nil {
+	if err := tf.Apply(ctx, vars...); err != nil {
 		return fmt.Errorf("apply: %w\n%s", err, e2e.Indent(log.String(), "    | "))
 	}
 	tf.SetStdout(io.Discard)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,6 +94,33 @@ func TestRenderLargeNumericMapLargestFirst(t *testing.T) {
 	got := b.String()
 	if !strings.Contains(got, "    repo-b  90\n    repo-d  90\n    repo-j  8\n    ... 7 more") {
 		t.Errorf("want the three largest, ties by name:\n%s", got)
+	}
+}
+
+// A map of lists or maps (the account audit's findings per instance) shows each
+// inner list shortened too, and says so.
+func TestRenderShortensNestedListsAndMaps(t *testing.T) {
+	names := make([]string, 12)
+	for i := range names {
+		names[i] = fmt.Sprintf("ns-%02d", i)
+	}
+	var b strings.Builder
+	Render(&b, nil, outputs(t, map[string]any{
+		"unprotected": map[string]any{"demo": []string{"sandbox"}, "empty": []string{}, "shared": names},
+		"removed":     map[string]any{"demo": map[string]int{"platform/keep": 4104}},
+	}), 10)
+	got := b.String()
+	for _, w := range []string{
+		"    demo:\n      platform/keep  4104\n",
+		"    demo:\n      sandbox\n    empty: (none)\n    shared:\n      ns-00\n",
+		"      ns-09\n      ... 2 more (" + MoreRowsHint + ")\n",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("output lacks %q:\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "ns-10") {
+		t.Errorf("more than 10 inner rows shown:\n%s", got)
 	}
 }
 

@@ -21,7 +21,11 @@ import (
 // OutputOrder lists the output blocks of the .tf files in dir in the order they
 // are written (files by name), so the demo prints a summary an example puts
 // first before its long lists; `output` itself sorts them by name.
-func OutputOrder(dir string) ([]string, error) {
+func OutputOrder(dir string) ([]string, error) { return blockNames(dir, "output") }
+
+// blockNames are the labels of the blocks of type kind (output, variable) that
+// the configuration in dir declares, in file and declaration order.
+func blockNames(dir, kind string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		return nil, err
@@ -43,7 +47,7 @@ func OutputOrder(dir string) ([]string, error) {
 			continue
 		}
 		for _, b := range body.Blocks {
-			if b.Type == "output" && len(b.Labels) == 1 {
+			if b.Type == kind && len(b.Labels) == 1 {
 				names = append(names, b.Labels[0])
 			}
 		}
@@ -117,15 +121,25 @@ func renderValue(w io.Writer, name string, v any, rows int) {
 			width = max(width, len(k))
 		}
 		for _, k := range keys {
-			if list, ok := v[k].([]any); ok {
-				line := client.Printable(k) + ":"
-				for _, e := range list {
-					line += "\n      " + scalar(e)
+			var inner []string
+			switch e := v[k].(type) {
+			case []any:
+				for _, x := range e {
+					inner = append(inner, scalar(x))
 				}
-				lines = append(lines, line)
+			case map[string]any:
+				for _, ik := range sortedKeys(e) {
+					inner = append(inner, client.Printable(ik)+"  "+scalar(e[ik]))
+				}
+			default:
+				lines = append(lines, fmt.Sprintf("%-*s  %s", width, client.Printable(k), scalar(v[k])))
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("%-*s  %s", width, client.Printable(k), scalar(v[k])))
+			if len(inner) == 0 {
+				lines = append(lines, client.Printable(k)+": (none)")
+				continue
+			}
+			lines = append(lines, client.Printable(k)+":\n"+strings.Join(capRows(inner, rows, "      "), "\n"))
 		}
 		printRows(w, lines, rows)
 	default:
@@ -134,16 +148,26 @@ func renderValue(w io.Writer, name string, v any, rows int) {
 }
 
 func printRows(w io.Writer, lines []string, rows int) {
+	for _, l := range capRows(lines, rows, "    ") {
+		fmt.Fprintln(w, l)
+	}
+}
+
+// capRows indents at most rows of lines (rows <= 0: all), then says how many
+// more there are and how to see them.
+func capRows(lines []string, rows int, indent string) []string {
 	shown := lines
 	if rows > 0 && len(lines) > rows {
 		shown = lines[:rows]
 	}
+	out := make([]string, 0, len(shown)+1)
 	for _, l := range shown {
-		fmt.Fprintf(w, "    %s\n", l)
+		out = append(out, indent+l)
 	}
 	if len(shown) < len(lines) {
-		fmt.Fprintf(w, "    ... %d more (%s)\n", len(lines)-len(shown), MoreRowsHint)
+		out = append(out, fmt.Sprintf("%s... %d more (%s)", indent, len(lines)-len(shown), MoreRowsHint))
 	}
+	return out
 }
 
 // sortedKeys orders a map's keys: numeric values largest first, then by key
