@@ -93,8 +93,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
 	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
 	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
-	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+joinNames(fakeapi.TimeLayouts))
-	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+joinNames(fakeapi.UnsetEndTimes))
+	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+fakeapi.JoinNames(fakeapi.TimeLayouts))
+	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -129,9 +129,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	switch {
 	case !slices.Contains(fakeapi.TimeLayouts, fakeapi.TimeLayout(o.timeLayout)):
-		return o, fmt.Errorf("-time-layout must be one of %s, not %q", joinNames(fakeapi.TimeLayouts), o.timeLayout)
+		return o, fmt.Errorf("-time-layout must be one of %s, not %q", fakeapi.JoinNames(fakeapi.TimeLayouts), o.timeLayout)
 	case !slices.Contains(fakeapi.UnsetEndTimes, fakeapi.UnsetEndTime(o.unsetEndTime)):
-		return o, fmt.Errorf("-unset-end-time must be one of %s, not %q", joinNames(fakeapi.UnsetEndTimes), o.unsetEndTime)
+		return o, fmt.Errorf("-unset-end-time must be one of %s, not %q", fakeapi.JoinNames(fakeapi.UnsetEndTimes), o.unsetEndTime)
 	}
 	return o, nil
 }
@@ -148,16 +148,6 @@ func applyWireOptions(fake *fakeapi.Server, o options) error {
 	return nil
 }
 
-func joinNames[T ~string](names []T) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += string(n)
-	}
-	return out
-}
 
 // checkLoopback refuses any address that is not a loopback host.
 func checkLoopback(addr string) error {

@@ -97,7 +97,7 @@ func (s *Server) updateWireOpts(change func(*wireOptions)) {
 // SetTimeLayout makes every listing write its times in layout.
 func (s *Server) SetTimeLayout(layout TimeLayout) error {
 	if _, ok := goLayout[layout]; !ok {
-		return fmt.Errorf("unknown time layout %q: use one of %s", layout, joinNames(TimeLayouts))
+		return fmt.Errorf("unknown time layout %q: use one of %s", layout, JoinNames(TimeLayouts))
 	}
 	s.updateWireOpts(func(o *wireOptions) { o.layout = layout })
 	return nil
@@ -111,7 +111,7 @@ func (s *Server) SetUnsetEndTime(mode UnsetEndTime) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown unset end_time %q: use one of %s", mode, joinNames(UnsetEndTimes))
+	return fmt.Errorf("unknown unset end_time %q: use one of %s", mode, JoinNames(UnsetEndTimes))
 }
 
 // RequireSDKHeaders makes the fake answer 400 to a request that lacks what the
@@ -136,7 +136,9 @@ func (s *Server) checkSDKHeaders(r *http.Request) *apiError {
 	return nil
 }
 
-func joinNames[T ~string](names []T) string {
+// JoinNames lists the names of a switch's values, e.g. TimeLayouts, for flag help and
+// the errors that name the values accepted.
+func JoinNames[T ~string](names []T) string {
 	out := make([]string, len(names))
 	for i, n := range names {
 		out[i] = string(n)
