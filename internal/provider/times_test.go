@@ -47,7 +47,7 @@ var (
 
 // startTimesFake serves the fixture, with the SDK's headers required, the times in
 // layout and unset end times written as unsetEnd.
-func startTimesFake(t *testing.T, layout fakeapi.TimeLayout, unsetEnd fakeapi.UnsetEndTime) string {
+func startTimesFake(t *testing.T, layout fakeapi.TimeLayout, unsetEnd fakeapi.UnsetEndTime) (*fakeapi.Server, string) {
 	t.Helper()
 	clearProviderEnv(t)
 	fake, url := startFake(t)
@@ -61,7 +61,14 @@ func startTimesFake(t *testing.T, layout fakeapi.TimeLayout, unsetEnd fakeapi.Un
 	if err := fake.SetUnsetEndTime(unsetEnd); err != nil {
 		t.Fatal(err)
 	}
-	return url
+	return fake, url
+}
+
+// timesListPath is the path suffix of the list call of the data source kind.
+var timesListPath = map[string]string{
+	"retention_executions":          "/executions",
+	"retention_execution_tasks":     "/tasks",
+	"retention_execution_sub_tasks": "/subtasks",
 }
 
 // timesDataSource is the data source kind over the fixture, and an output of
@@ -130,14 +137,17 @@ func timesStateChecks(kind string, unreadable bool) []statecheck.StateCheck {
 }
 
 // testTimes reads the data source kind from a fake writing times as layout and
-// unsetEnd say, checks the exact times in state, and that a second plan is empty.
+// unsetEnd say, checks the exact times in state, that every read cost one request
+// (the fixture is one page: no time, however written, makes a read retry), and
+// that a second plan is empty.
 func testTimes(t *testing.T, kind string, layout fakeapi.TimeLayout, unsetEnd fakeapi.UnsetEndTime) {
-	url := startTimesFake(t, layout, unsetEnd)
+	fake, url := startTimesFake(t, layout, unsetEnd)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            timesDataSource(providerConfig(url, authToken, "max_retries = 1"), kind).String(),
 			ConfigStateChecks: timesStateChecks(kind, layout == fakeapi.TimeGarbage),
+			Check:             listingDataSource{pathSuffix: timesListPath[kind]}.readCosts(fake, readCost{unfiltered: 1}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -376,7 +386,7 @@ type fieldAndFirst struct {
 }
 
 func testUnreadableTimesWarnings(t *testing.T, kind, item string, fields ...fieldAndFirst) {
-	url := startTimesFake(t, fakeapi.TimeGarbage, fakeapi.EndTimeEmpty)
+	_, url := startTimesFake(t, fakeapi.TimeGarbage, fakeapi.EndTimeEmpty)
 	diags := readThroughProtocol(t, url, kind, timesArgs(kind))
 	if len(diags) != len(fields) {
 		t.Fatalf("want %d warnings (one per field), got %d: %v", len(fields), len(diags), diags)
