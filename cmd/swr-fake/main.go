@@ -148,7 +148,6 @@ func applyWireOptions(fake *fakeapi.Server, o options) error {
 	return nil
 }
 
-
 // checkLoopback refuses any address that is not a loopback host.
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
