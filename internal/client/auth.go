@@ -174,12 +174,12 @@ func (c *tokenCache) get(ctx context.Context) (string, error) {
 	if token, refused := c.cached(); refused != nil || token != "" {
 		return token, refused
 	}
-	ch := c.flight.DoChan("token", func() (any, error) {
-		// Another flight may have finished between cached() and DoChan.
+	return shared(ctx, &c.flight, "token", func(ctx context.Context) (string, error) {
+		// Another flight may have finished between cached() and this one.
 		if token, refused := c.cached(); refused != nil || token != "" {
 			return token, refused
 		}
-		token, err := c.fetch(context.WithoutCancel(ctx))
+		token, err := c.fetch(ctx)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if err != nil {
@@ -191,15 +191,6 @@ func (c *tokenCache) get(ctx context.Context) (string, error) {
 		c.token = token
 		return token, nil
 	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return "", res.Err
-		}
-		return res.Val.(string), nil //nolint:forcetypeassert // DoChan hands back the closure's value, always a string
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
 }
 
 // invalidate forgets the token failed, the one a request was sent with and the API

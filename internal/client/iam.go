@@ -63,22 +63,12 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	if id := c.knownProjectID(); id != "" {
 		return id, nil
 	}
-	ch := c.projectFlight.DoChan("project", func() (any, error) {
+	return shared(ctx, &c.projectFlight, "project", func(ctx context.Context) (string, error) {
 		if id := c.knownProjectID(); id != "" {
 			return id, nil
 		}
-		// Not cancelled with the first caller: the other waiters still want it.
-		return c.lookupProjectID(context.WithoutCancel(ctx))
+		return c.lookupProjectID(ctx)
 	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return "", res.Err
-		}
-		return res.Val.(string), nil //nolint:forcetypeassert // DoChan hands back the closure's value, always a string
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
 }
 
 func (c *Client) lookupProjectID(ctx context.Context) (string, error) {

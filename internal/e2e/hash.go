@@ -17,7 +17,16 @@ func H1(zipFile string) (string, error) {
 
 // ZH is the zh: hash: the zip's own SHA-256, as SHA256SUMS lists it.
 func ZH(zipFile string) (string, error) {
-	f, err := os.Open(zipFile)
+	sum, err := FileSHA256(zipFile)
+	if err != nil {
+		return "", err
+	}
+	return "zh:" + sum, nil
+}
+
+// FileSHA256 is the hex SHA-256 of a file.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
@@ -26,5 +35,5 @@ func ZH(zipFile string) (string, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
 	}
-	return "zh:" + hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

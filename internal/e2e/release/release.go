@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 )
 
 // Options of a snapshot build.
@@ -114,7 +115,7 @@ func Inspect(root, dist string) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	for name, want := range s.Sums {
-		got, err := FileSHA256(filepath.Join(dist, name))
+		got, err := e2e.FileSHA256(filepath.Join(dist, name))
 		if err != nil {
 			return Snapshot{}, err
 		}
@@ -147,20 +148,6 @@ func ParseSums(data []byte) (map[string]string, error) {
 		return nil, errors.New("SHA256SUMS is empty")
 	}
 	return out, nil
-}
-
-// FileSHA256 is the hex SHA-256 of a file.
-func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // RewriteConfig returns .goreleaser.yml with the platform list between the
