@@ -73,7 +73,7 @@ func runBench(ctx context.Context, root string, args []string) error {
 	var goOut bytes.Buffer
 	if *goBench {
 		fmt.Printf("==> go test -bench '%s' -benchmem -benchtime=%s ./internal/client ./internal/provider\n", *goPattern, *goTime)
-		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", *goPattern, "-benchmem", "-benchtime", *goTime, //nolint:gosec // go test of this module, with the benchmark pattern the developer gives
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", *goPattern, "-benchmem", "-benchtime", *goTime, //nolint:gosec // G204: go test of this module, with the benchmark pattern the developer gives
 			"-timeout", "40m", "./internal/client", "./internal/provider")
 		cmd.Dir = root
 		cmd.Stdout = io.MultiWriter(os.Stdout, &goOut)

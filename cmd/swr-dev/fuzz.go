@@ -28,7 +28,7 @@ func runFuzz(ctx context.Context, root string, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	list := exec.CommandContext(ctx, "go", "test", "-list", "^Fuzz", *pkgs) //nolint:gosec // go test of the packages the developer names
+	list := exec.CommandContext(ctx, "go", "test", "-list", "^Fuzz", *pkgs) //nolint:gosec // G204: go test of the packages the developer names
 	list.Dir = root
 	out, err := list.Output()
 	if err != nil {
@@ -41,7 +41,7 @@ func runFuzz(ctx context.Context, root string, args []string) error {
 	var failed []string
 	for _, t := range targets {
 		fmt.Printf("=== %s (%s), %s\n", t.name, t.pkg, *d)
-		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-fuzz", "^"+t.name+"$", //nolint:gosec // go test of a fuzz target go test -list found
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-fuzz", "^"+t.name+"$", //nolint:gosec // G204: go test of a fuzz target go test -list found
 			"-fuzztime", d.String(), "-fuzzminimizetime", minimize.String(), t.pkg)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {

@@ -52,7 +52,7 @@ func buildOpenTofu(ctx context.Context, ver, out string) error {
 	}
 	// os.CopyFS below makes the copy writable, so it can be removed whole.
 	defer os.RemoveAll(work)
-	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/opentofu/opentofu@v"+ver) //nolint:gosec // the go command on a module version the developer pins
+	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/opentofu/opentofu@v"+ver) //nolint:gosec // G204: the go command on a module version the developer pins
 	cmd.Dir = work
 	data, err := cmd.Output()
 	if err != nil {

@@ -52,7 +52,7 @@ func TestParseVersionLine(t *testing.T) {
 func fakeCLI(t *testing.T, dir, name, line string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte("#!/bin/sh\necho '"+line+"'\necho 'on linux_amd64'\n"), 0o755); err != nil { //nolint:gosec // an executable stand-in for a CLI
+	if err := os.WriteFile(p, []byte("#!/bin/sh\necho '"+line+"'\necho 'on linux_amd64'\n"), 0o755); err != nil { //nolint:gosec // G306: an executable stand-in for a CLI
 		t.Fatal(err)
 	}
 	return p

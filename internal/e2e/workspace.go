@@ -88,7 +88,7 @@ func (w *Workspace) Subdir(name string) (string, error) {
 // and shown only when the build fails.
 func GoBuild(ctx context.Context, root, out, pkg string, flags ...string) error {
 	args := append([]string{"build", "-o", out}, flags...)
-	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...) //nolint:gosec // the go command, building this module
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...) //nolint:gosec // G204: the go command, building this module
 	cmd.Dir = root
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %w\n%s", pkg, err, msg)
@@ -150,7 +150,7 @@ func CopyConfig(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o600); err != nil { //nolint:gosec // copies an example directory into a temporary one
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o600); err != nil {
 			return err
 		}
 	}

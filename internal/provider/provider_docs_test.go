@@ -73,7 +73,7 @@ func TestDocs_ProviderArgumentsTableIsCurrent(t *testing.T) {
 		return
 	}
 	if *updateTemplates {
-		//nolint:gosec // G703: file is the repository's own template, a constant path, written only with -update.
+
 		if err := os.WriteFile(file, []byte(text[:begin]+want+text[end:]), 0o600); err != nil {
 			t.Fatal(err)
 		}

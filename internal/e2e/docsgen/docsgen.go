@@ -94,7 +94,7 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 		{"generate", "--provider-dir", ".", "--provider-name", "swr", "--rendered-provider-name", "SWR", "--providers-schema", schemaFile},
 		{"validate", "--provider-dir", ".", "--provider-name", "swr", "--providers-schema", schemaFile},
 	} {
-		cmd := exec.CommandContext(ctx, o.Tfplugindocs, args...) //nolint:gosec // the tfplugindocs binary the developer names
+		cmd := exec.CommandContext(ctx, o.Tfplugindocs, args...) //nolint:gosec // G204: the tfplugindocs binary the developer names
 		cmd.Dir = site
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return "", nil, fmt.Errorf("tfplugindocs %s: %w\n%s", args[0], err, out)

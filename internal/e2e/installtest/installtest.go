@@ -463,7 +463,7 @@ func copyFile(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(dst, data, 0o600) //nolint:gosec // copies between the test's own temporary directories
+	return os.WriteFile(dst, data, 0o600)
 }
 
 func contains(list []string, s string) bool {

@@ -71,7 +71,7 @@ func Build(ctx context.Context, o Options) (Snapshot, error) {
 			return Snapshot{}, err
 		}
 	}
-	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", "--skip=sign,publish") //nolint:gosec // the goreleaser binary the developer names
+	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", "--skip=sign,publish") //nolint:gosec // G204: the goreleaser binary the developer names
 	cmd.Dir = o.Root
 	cmd.Stdout, cmd.Stderr = o.Log, o.Log
 	cmd.Env = append(os.Environ(), lendRemote(ctx, o.Root)...)
@@ -104,7 +104,7 @@ func Inspect(root, dist string) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if err := os.WriteFile(s.Manifest, manifest, 0o600); err != nil { //nolint:gosec // the manifest copy, beside the zips goreleaser wrote
+	if err := os.WriteFile(s.Manifest, manifest, 0o600); err != nil {
 		return Snapshot{}, err
 	}
 	sums, err := os.ReadFile(s.SHA256SUMS)

@@ -44,7 +44,7 @@ func TestInspectChecksEverySum(t *testing.T) {
 	manifest, _ := os.ReadFile(filepath.Join(root, "terraform-registry-manifest.json"))
 	sums := fmt.Sprintf("%x  %s\n%x  terraform-provider-swr_0.1.0-SNAPSHOT-abc_manifest.json\n", sha256.Sum256([]byte("zip")), zip, sha256.Sum256(manifest))
 	sumsPath := filepath.Join(dist, "terraform-provider-swr_0.1.0-SNAPSHOT-abc_SHA256SUMS")
-	_ = os.WriteFile(sumsPath, []byte(sums), 0o600) //nolint:gosec // a file of the test's temporary directory
+	_ = os.WriteFile(sumsPath, []byte(sums), 0o600)
 
 	s, err := Inspect(root, dist)
 	if err != nil {
