@@ -105,8 +105,7 @@ func (s *Server) listInstances(q url.Values, p pageQuery) ([]byte, *apiError) {
 			return (!hasStatus || i.Status == status) && (!hasEPS || i.EnterpriseProjectID == eps)
 		}
 	}
-	page, total := paginate(all, p, keep)
-	return listBody("instances", page, total), nil
+	return listAnswer("instances", all, p, keep, s.listingQuirks(), s.renderTimes), nil
 }
 
 func (s *Server) listNamespaces(q url.Values, p pageQuery, instanceID string) ([]byte, *apiError) {
@@ -141,8 +140,7 @@ func (s *Server) listNamespaces(q url.Values, p pageQuery, instanceID string) ([
 			return strings.Contains(n.Name, name) && (!hasPublic || n.Metadata.Public == public)
 		}
 	}
-	page, total := paginate(all, p, keep)
-	return listBody("namespaces", page, total), nil
+	return listAnswer("namespaces", all, p, keep, s.listingQuirks(), s.renderTimes), nil
 }
 
 // seedName is the name of the i-th (1-based) generated namespace of a seed.

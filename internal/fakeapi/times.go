@@ -14,7 +14,8 @@ import (
 // the client's tolerance of them is tested (see "What the documentation leaves
 // open" in the API README).
 
-// TimeLayout is how the times of every listing (start_time, end_time, op_time)
+// TimeLayout is how the times of every listing (start_time, end_time, op_time,
+// and the instances' and namespaces' created_at, updated_at, expires_at)
 // are written. Stored times are RFC 3339; each is rewritten as the same instant
 // in the layout.
 type TimeLayout string
@@ -147,7 +148,7 @@ func JoinNames[T ~string](names []T) string {
 }
 
 // timeFields are the time fields of the listed items.
-var timeFields = []string{"start_time", "end_time", "op_time"}
+var timeFields = []string{"start_time", "end_time", "op_time", "created_at", "updated_at", "expires_at"}
 
 // renderTimes returns items (a page of a listing) with its times written as the
 // switches say: items itself when they say nothing, else the items as JSON

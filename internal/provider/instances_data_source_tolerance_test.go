@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// The instances and namespaces data sources against listings whose total is a
+// hint, whose filter is ignored or whose offset is ignored, as the four retention
+// data sources are (listing_tolerance_test.go): the account audit must not fail
+// where those do not.
+
+// instancesListing: toleranceSetSize instances, toleranceMatched of them Running;
+// the filtered block sends status = "Running".
+var instancesListing = listingDataSource{
+	kind: "instances", listAttr: "instances", pathSuffix: "/instances", filterParam: "status",
+	filterArg: `status = "Running"`,
+	install: func(t *testing.T, fake *fakeapi.Server, url string) (knownvalue.Check, knownvalue.Check, []statecheck.StateCheck) {
+		for i := range toleranceSetSize {
+			status := "Creating"
+			if toleranceMatch(i) {
+				status = "Running"
+			}
+			fake.SetInstance(fakeapi.Instance{ID: fmt.Sprintf("ins-%04d", i), Name: fmt.Sprintf("registry-%d", i), Status: status,
+				CreatedAt: "2024-01-02T03:04:05Z"})
+		}
+		served := fakeInstances(t, fake, url)
+		var running []fakeapi.Instance
+		for _, i := range served {
+			if i.Status == "Running" {
+				running = append(running, i)
+			}
+		}
+		if len(served) != toleranceSetSize || len(running) != toleranceMatched {
+			t.Fatalf("fixture: %d instances, %d running", len(served), len(running))
+		}
+		return listOf(served, instanceCheck), listOf(running, instanceCheck), nil
+	},
+}
+
+// namespacesListing: toleranceSetSize namespaces of one instance,
+// toleranceMatched of them public; the filtered block sends public = true.
+var namespacesListing = listingDataSource{
+	kind: "namespaces", listAttr: "namespaces", pathSuffix: "/namespaces", filterParam: "public",
+	args: []string{`instance_id = "ins-tolerance"`}, filterArg: `public = true`,
+	install: func(t *testing.T, fake *fakeapi.Server, _ string) (knownvalue.Check, knownvalue.Check, []statecheck.StateCheck) {
+		all := make([]fakeapi.Namespace, toleranceSetSize)
+		var public []fakeapi.Namespace
+		for i := range all {
+			all[i] = fakeapi.Namespace{Name: fmt.Sprintf("team-%04d", i), NamespaceID: int64(1 + i),
+				Metadata: fakeapi.NamespaceMetadata{Public: fmt.Sprint(toleranceMatch(i))}, RepoCount: int64(i % 7),
+				CreatedAt: "2024-03-01T10:00:00Z"}
+			if toleranceMatch(i) {
+				public = append(public, all[i])
+			}
+		}
+		fake.SetNamespaces("ins-tolerance", all)
+		return listOf(all, namespaceCheck), listOf(public, namespaceCheck), nil
+	},
+}
+
+func TestAccInstancesDataSource_TotalAbsentOrNull(t *testing.T) {
+	for _, mode := range totalAbsentOrNull {
+		t.Run(mode.String(), func(t *testing.T) {
+			instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotal)
+		})
+	}
+}
+
+func TestAccInstancesDataSource_TotalCountsUnfilteredSet(t *testing.T) {
+	instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotal)
+}
+
+func TestAccInstancesDataSource_StatusFilterIgnored(t *testing.T) {
+	instancesListing.testQuirk(t, fakeapi.ListingQuirks{IgnoreFilters: true}, costFilterIgnored)
+}
+
+func TestAccInstancesDataSource_OffsetIgnored(t *testing.T) {
+	instancesListing.testOffsetIgnored(t, "instances")
+}
+
+func TestAccNamespacesDataSource_TotalAbsentOrNull(t *testing.T) {
+	for _, mode := range totalAbsentOrNull {
+		t.Run(mode.String(), func(t *testing.T) {
+			namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotal)
+		})
+	}
+}
+
+func TestAccNamespacesDataSource_TotalCountsUnfilteredSet(t *testing.T) {
+	namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotal)
+}
+
+func TestAccNamespacesDataSource_PublicFilterIgnored(t *testing.T) {
+	namespacesListing.testQuirk(t, fakeapi.ListingQuirks{IgnoreFilters: true}, costFilterIgnored)
+}
+
+func TestAccNamespacesDataSource_OffsetIgnored(t *testing.T) {
+	namespacesListing.testOffsetIgnored(t, "namespaces")
+}
