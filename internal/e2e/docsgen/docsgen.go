@@ -46,10 +46,10 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 	if err != nil {
 		return "", nil, err
 	}
-	cleanup = ws.Close
+	// ws.Close, not cleanup: a failing return sets the named cleanup to nil.
 	defer func() {
 		if err != nil {
-			cleanup()
+			ws.Close()
 		}
 	}()
 	config, err := ws.Subdir("config")
@@ -100,7 +100,7 @@ func Generate(ctx context.Context, o Options) (docs string, cleanup func(), err 
 			return "", nil, fmt.Errorf("tfplugindocs %s: %w\n%s", args[0], err, out)
 		}
 	}
-	return filepath.Join(site, "docs"), cleanup, nil
+	return filepath.Join(site, "docs"), ws.Close, nil
 }
 
 // Write regenerates docs/ in the tree (stale pages of removed data sources go too).
