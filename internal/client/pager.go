@@ -225,11 +225,23 @@ func (l listing[T, K]) readSnapshot(ctx context.Context) ([]T, error) {
 		g, gctx := errgroup.WithContext(ctx)
 		// arrived[i] closes when page i arrived and passed its checks.
 		arrived := []chan struct{}{nil}
+		// A strict listing's pages are known from total, so any free slot takes the
+		// next page: a slow page holds up no other. Otherwise page i waits for page
+		// i-concurrency, so that what is asked for depends only on pages that
+		// arrived, and a read costs the same requests however the timing falls.
+		var slots chan struct{}
+		if s.strict {
+			slots = make(chan struct{}, concurrency)
+		}
 	dispatch:
 		for i := 1; i < numPages; i++ {
-			// Page i waits for page i-concurrency: at most concurrency requests in
-			// flight, and what is asked for depends only on pages that arrived.
-			if j := i - concurrency; j >= 1 {
+			if slots != nil {
+				select {
+				case slots <- struct{}{}:
+				case <-gctx.Done():
+					break dispatch
+				}
+			} else if j := i - concurrency; j >= 1 {
 				select {
 				case <-arrived[j]:
 				case <-gctx.Done():
@@ -243,6 +255,9 @@ func (l listing[T, K]) readSnapshot(ctx context.Context) ([]T, error) {
 			arrived = append(arrived, done)
 			requests++
 			g.Go(func() error {
+				if slots != nil {
+					defer func() { <-slots }()
+				}
 				page, err := l.fetch(gctx, i*PageSize, PageSize)
 				if err != nil {
 					return err
