@@ -207,15 +207,15 @@ type pass[T any, K cmp.Ordered] struct {
 	hasTotal bool
 	total    int // the first page's total
 
-	mu        sync.Mutex
-	pages     map[int]Page[T] // by page index: memory follows what came, not what total claims
-	arrivals  []int           // page indices in the order they arrived
-	seen      map[K]itemPlace
-	short     int    // index of the first short page that arrived, -1 while none did
-	items     int    // items that arrived
-	maxTotal  int    // the largest total a page reported
-	moved     string // the first sign that the list moved, "" while none
-	requests  int
+	mu       sync.Mutex
+	pages    map[int]Page[T] // by page index: memory follows what came, not what total claims
+	arrivals []int           // page indices in the order they arrived
+	seen     map[K]itemPlace
+	short    int    // index of the first short page that arrived, -1 while none did
+	items    int    // items that arrived
+	maxTotal int    // the largest total a page reported
+	moved    string // the first sign that the list moved, "" while none
+	requests int
 	// sequential: one page in flight at a time, so pages arrive in offset order;
 	// lastTotal is the total of the page that arrived last (-1: a page had none).
 	// unexplained: a page repeated more items than the total grew by since the page
