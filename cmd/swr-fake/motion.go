@@ -23,7 +23,7 @@ type motionFlags struct {
 func addMotionFlags(fs *flag.FlagSet, m *motionFlags) {
 	fs.StringVar(&m.kind, "move", "none", "make a listing move while it is read: none, tasks-start (Harbor's order, a task starting every -move-every list requests), "+
 		"tasks-fail (one more Failed task), subtasks-grow (one more sub-task of -move-task), executions-start (a new execution at the front), "+
-		"never-still (a task more at the front, and one moved there, on every request)")
+		"never-still (a task more at the front, and one moved there, on every request), policies-add, namespaces-add, instances-add (one more at the front)")
 	fs.IntVar(&m.every, "move-every", 1, "list requests between two steps of -move")
 	fs.StringVar(&m.execution, "move-execution", fmt.Sprintf("%s/%s/%d/%d", fakeapi.SampleInstance, fakeapi.SampleNamespace, fakeapi.SamplePolicyID, fakeapi.SampleEmptyExecution),
 		"instance/namespace/policy/execution that -move moves (executions-start: its policy's executions)")

@@ -48,7 +48,7 @@
 // Pending, InProgress, then final), tasks failing (a status=Failed listing grows),
 // sub-tasks of a running task growing, executions starting at the front, or a
 // listing that never holds still (a task more at the front, and one moved there,
-// on every request). The zero Motion stops it; swr-fake's -move flags set it.
+// on every request), or policies, namespaces and instances added at the front. The zero Motion stops it; swr-fake's -move flags set it.
 //
 // # Errors
 //

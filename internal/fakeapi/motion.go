@@ -38,9 +38,20 @@ const (
 	// execution's tasks and moves the task listed last there too: a listing that
 	// grows and reorders faster than it can be read.
 	MotionNeverStill
+	// MotionPoliciesAdd adds a policy (to namespace Execution.Namespace) at the
+	// front of the instance's policies every Every list requests: someone editing.
+	MotionPoliciesAdd
+	// MotionNamespacesAdd adds a namespace to the instance every Every list
+	// requests, with an id below every other, so at the front of the listing (at
+	// the end once no id is left below).
+	MotionNamespacesAdd
+	// MotionInstancesAdd adds an instance every Every list requests, with an id
+	// that sorts before every other, so at the front of the listing.
+	MotionInstancesAdd
 )
 
-var motionNames = []string{"none", "tasks-start", "tasks-fail", "subtasks-grow", "executions-start", "never-still"}
+var motionNames = []string{"none", "tasks-start", "tasks-fail", "subtasks-grow", "executions-start", "never-still",
+	"policies-add", "namespaces-add", "instances-add"}
 
 func (k MotionKind) String() string {
 	if k >= 0 && int(k) < len(motionNames) {
@@ -96,7 +107,7 @@ func (s *Server) SetMotion(m Motion) {
 		m.Every = 1
 	}
 	ms := &motionState{Motion: m, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	if m.Kind == MotionSubTasksGrow || m.Kind == MotionExecutionsStart {
+	if m.Kind != MotionTasksStart && m.Kind != MotionTasksFail && m.Kind != MotionNeverStill {
 		s.motion = ms
 		return
 	}
@@ -153,6 +164,12 @@ func (s *Server) tick() {
 		s.growSubTasksLocked(ms)
 	case MotionExecutionsStart:
 		s.startExecutionLocked(ms)
+	case MotionPoliciesAdd:
+		s.addPolicyLocked(ms)
+	case MotionNamespacesAdd:
+		s.addNamespaceLocked(ms)
+	case MotionInstancesAdd:
+		s.addInstanceLocked(ms)
 	}
 }
 
@@ -289,4 +306,36 @@ func (s *Server) startExecutionLocked(ms *motionState) {
 	}
 	ex := &execState{meta: Execution{ID: maxID + 1, PolicyID: ms.Execution.PolicyID, Status: "InProgress", Trigger: "scheduled", StartTime: ms.now()}}
 	p.execs = append([]*execState{ex}, p.execs...)
+}
+
+func (s *Server) addPolicyLocked(ms *motionState) {
+	inst := s.instanceLocked(ms.Execution.InstanceID)
+	ns := namespaceLocked(inst, ms.Execution.Namespace, 0)
+	var maxID int64
+	for _, p := range inst.policies {
+		maxID = max(maxID, p.meta.ID)
+	}
+	p := &policyState{meta: placeholderPolicy(maxID+1, ns), namespace: ns.name}
+	inst.policies = append([]*policyState{p}, inst.policies...)
+}
+
+func (s *Server) addNamespaceLocked(ms *motionState) {
+	inst := s.instanceLocked(ms.Execution.InstanceID)
+	lowest := inst.nextNSID
+	for _, ns := range inst.namespaces {
+		lowest = min(lowest, ns.id)
+	}
+	id := lowest - 1
+	if id < 1 { // no id left below every other: at the end
+		id = inst.nextNSID
+		inst.nextNSID++
+	}
+	name := fmt.Sprintf("added-%d", ms.steps)
+	inst.namespaces[name] = &nsState{id: id, name: name, meta: Namespace{Name: name, NamespaceID: id, CreatedAt: ms.now()}}
+}
+
+func (s *Server) addInstanceLocked(ms *motionState) {
+	id := fmt.Sprintf("ins-0-%06d", 999_999-ms.steps) // sorts before every earlier one
+	inst := s.instanceLocked(id)
+	inst.meta.Name = id
 }

@@ -2,6 +2,7 @@ package fakeapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -153,5 +154,41 @@ func TestMotion_ParseKind(t *testing.T) {
 	}
 	if _, err := fakeapi.ParseMotionKind("sideways"); err == nil {
 		t.Error("an unknown motion was accepted")
+	}
+}
+
+// Policies, namespaces and instances added at the front of their listings, one
+// every K requests.
+func TestMotion_AccountListingsGrowAtTheFront(t *testing.T) {
+	fake, base := fakeapi.Start(t, testConfig())
+	fake.SeedSample()
+	for _, tc := range []struct {
+		kind        fakeapi.MotionKind
+		path, items string
+		firstID     string
+	}{
+		{fakeapi.MotionPoliciesAdd, "/instances/ins-demo/retention/policies", "retentions", "10"},
+		{fakeapi.MotionNamespacesAdd, "/instances/ins-demo/namespaces", "namespaces", ""},
+		{fakeapi.MotionInstancesAdd, "/instances", "instances", "ins-0-999998"},
+	} {
+		fake.SetMotion(fakeapi.Motion{Kind: tc.kind, Every: 2, Execution: fakeapi.ExecutionKey{InstanceID: "ins-demo", Namespace: "platform"}})
+		url := base + "/v2/" + projectID + tc.path + "?limit=100"
+		before := get(t, url).json(t)
+		after := get(t, url).json(t)
+		if after["total"].(float64) != before["total"].(float64)+1 {
+			t.Fatalf("%v: total %v then %v", tc.kind, before["total"], after["total"])
+		}
+		first := after[tc.items].([]any)[0].(map[string]any)
+		if tc.kind == fakeapi.MotionNamespacesAdd {
+			// ins-demo's namespace ids start at 1: the new one goes last.
+			list := after[tc.items].([]any)
+			if last := list[len(list)-1].(map[string]any); last["name"] != "added-1" {
+				t.Errorf("%v: last %v", tc.kind, last)
+			}
+			continue
+		}
+		if fmt.Sprint(first["id"]) != tc.firstID {
+			t.Errorf("%v: first id %v, want %s", tc.kind, first["id"], tc.firstID)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -27,7 +28,7 @@ type liveListing struct {
 	args                       []string
 	// install loads the fixture, starts the motion and returns the ids listed
 	// before anything moved.
-	install func(fake *fakeapi.Server) []int64
+	install func(fake *fakeapi.Server) []string
 	// cost checks the requests of the one read a step's plan made: passes are the
 	// requests for offset 0, requests all of them.
 	cost func(passes, requests int) error
@@ -45,7 +46,7 @@ func (l liveListing) config(url string) string {
 }
 
 // listedIDs reads the ids of the list from the state.
-func (l liveListing) listedIDs(s *terraform.State) ([]int64, map[string]string, error) {
+func (l liveListing) listedIDs(s *terraform.State) ([]string, map[string]string, error) {
 	rs := s.RootModule().Resources[l.address()]
 	if rs == nil {
 		return nil, nil, fmt.Errorf("%s not in state", l.address())
@@ -55,28 +56,26 @@ func (l liveListing) listedIDs(s *terraform.State) ([]int64, map[string]string, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s.#: %v", l.listAttr, err)
 	}
-	ids := make([]int64, n)
+	ids := make([]string, n)
 	for i := range ids {
-		if ids[i], err = strconv.ParseInt(attrs[fmt.Sprintf("%s.%d.id", l.listAttr, i)], 10, 64); err != nil {
-			return nil, nil, err
-		}
+		ids[i] = attrs[fmt.Sprintf("%s.%d.id", l.listAttr, i)]
 	}
 	return ids, attrs, nil
 }
 
 // eachOnce checks that the listed ids hold every id of start exactly once, and
 // nothing twice.
-func eachOnce(listed, start []int64) error {
-	seen := map[int64]bool{}
+func eachOnce(listed, start []string) error {
+	seen := map[string]bool{}
 	for _, id := range listed {
 		if seen[id] {
-			return fmt.Errorf("id %d listed twice", id)
+			return fmt.Errorf("id %s listed twice", id)
 		}
 		seen[id] = true
 	}
 	for _, id := range start {
 		if !seen[id] {
-			return fmt.Errorf("id %d, listed before the read began, is missing (%d listed)", id, len(listed))
+			return fmt.Errorf("id %s, listed before the read began, is missing (%d listed)", id, len(listed))
 		}
 	}
 	return nil
@@ -98,7 +97,7 @@ func (l liveListing) test(t *testing.T) {
 	t.Helper()
 	clearProviderEnv(t)
 	fake, url := startFake(t)
-	var start []int64
+	var start []string
 	cfg := l.config(url)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
@@ -121,7 +120,7 @@ func (l liveListing) test(t *testing.T) {
 						return fmt.Errorf("%s = %s for %d listed", l.totalAttr, attrs[l.totalAttr], len(listed))
 					}
 					ordered := slices.Clone(listed)
-					slices.Sort(ordered)
+					slices.SortFunc(ordered, compareIDs)
 					if l.newestFirst {
 						slices.Reverse(ordered)
 					}
@@ -142,6 +141,24 @@ func (l liveListing) test(t *testing.T) {
 	})
 }
 
+// compareIDs orders ids as the pager does: numbers by value, strings by bytes.
+func compareIDs(a, b string) int {
+	x, errA := strconv.ParseInt(a, 10, 64)
+	y, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(a, b)
+}
+
+func idStrings[T any](items []T, id func(T) string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = id(it)
+	}
+	return out
+}
+
 // exactly wants every pass to cost perPass requests and each read passesPerRead
 // passes (a read's passes are counted by the requests for offset 0).
 func exactly(passesPerRead, perPass int) func(passes, requests int) error {
@@ -155,12 +172,8 @@ func exactly(passesPerRead, perPass int) func(passes, requests int) error {
 
 var liveExecution = fakeapi.ExecutionKey{InstanceID: "ins-live", Namespace: "platform", PolicyID: 7, ExecutionID: 120}
 
-func pendingTaskIDs(n int) []int64 {
-	var ids []int64
-	for _, tk := range fakeapi.GenerateTasks(liveExecution.ExecutionID, n, 1) {
-		ids = append(ids, tk.ID)
-	}
-	return ids
+func pendingTaskIDs(n int) []string {
+	return idStrings(fakeapi.GenerateTasks(liveExecution.ExecutionID, n, 1), func(t fakeapi.Task) string { return fmt.Sprint(t.ID) })
 }
 
 // 1,000 tasks of an execution that has just begun, in Harbor's order, one
@@ -170,7 +183,7 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStart(t *testing.T) 
 	liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
 		args: executionArgs(liveExecution),
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 1, Execution: liveExecution, Pending: 1000})
 			return pendingTaskIDs(1000)
 		},
@@ -183,7 +196,7 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartEvery3rdRequest
 	liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
 		args: executionArgs(liveExecution),
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 3, Execution: liveExecution, Pending: 350})
 			return pendingTaskIDs(350)
 		},
@@ -197,7 +210,7 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartEvery3rdRequest
 func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartConcurrently(t *testing.T) {
 	l := liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 5, Execution: liveExecution, Pending: 1000})
 			return pendingTaskIDs(1000)
 		},
@@ -218,19 +231,19 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartConcurrently(t 
 // page, every repeated task is explained by as many added before it.
 func TestAccRetentionExecutionTasksDataSource_ReadWhileFailedGrows(t *testing.T) {
 	tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, 1000, 7)
-	var failed []int64
+	var failed []string
 	for i := range tasks {
 		tasks[i].Status = "Succeed"
 		if i%4 == 0 {
 			tasks[i].Status = "Failed"
-			failed = append(failed, tasks[i].ID)
+			failed = append(failed, fmt.Sprint(tasks[i].ID))
 		}
 	}
 	pages := len(failed)/100 + 1 // 3: a short page ends the read
 	liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
 		args: executionArgs(liveExecution, `status = "Failed"`),
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetTasks(liveExecution, tasks)
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionTasksFail, Every: 1, Execution: liveExecution})
 			return failed
@@ -249,14 +262,11 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileFailedGrows(t *testing.T)
 // the growing total asks for).
 func TestAccRetentionExecutionSubTasksDataSource_ReadWhileTheyGrow(t *testing.T) {
 	subs := subTasksFixture(250)
-	var ids []int64
-	for _, s := range subs {
-		ids = append(ids, s.ID)
-	}
+	ids := idStrings(subs, func(s fakeapi.SubTask) string { return fmt.Sprint(s.ID) })
 	liveListing{
 		kind: "retention_execution_sub_tasks", listAttr: "sub_tasks", pathSuffix: "/subtasks",
 		args: executionArgs(liveExecution, fmt.Sprintf("task_id = %d", subTaskOfTask)),
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetSubTasks(liveExecution, subTaskOfTask, subs)
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionSubTasksGrow, Every: 2, Execution: liveExecution, TaskID: subTaskOfTask})
 			return ids
@@ -274,14 +284,11 @@ func TestAccRetentionExecutionSubTasksDataSource_ReadWhileTheyGrow(t *testing.T)
 // every execution there at the start once, newest first, in one pass.
 func TestAccRetentionExecutionsDataSource_ReadWhileExecutionsStart(t *testing.T) {
 	execs := executionsFixture(450)
-	var ids []int64
-	for _, e := range execs {
-		ids = append(ids, e.ID)
-	}
+	ids := idStrings(execs, func(e fakeapi.Execution) string { return fmt.Sprint(e.ID) })
 	liveListing{
 		kind: "retention_executions", listAttr: "executions", pathSuffix: "/executions", newestFirst: true,
 		args: policyArgs(liveExecution.InstanceID, liveExecution.Namespace, liveExecution.PolicyID),
-		install: func(fake *fakeapi.Server) []int64 {
+		install: func(fake *fakeapi.Server) []string {
 			fake.SetExecutions(liveExecution.InstanceID, liveExecution.Namespace, liveExecution.PolicyID, execs)
 			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionExecutionsStart, Every: 3, Execution: liveExecution})
 			return ids
@@ -333,4 +340,54 @@ func TestAccRetentionExecutionTasksDataSource_ListThatNeverHoldsStill(t *testing
 			},
 		},
 	})
+}
+
+// 450 policies of an instance, one added at the front every 3rd request (someone
+// editing): every policy there at the start once, in id order, in one pass of 5.
+func TestAccRetentionPoliciesDataSource_ReadWhilePoliciesAreAdded(t *testing.T) {
+	policies := policiesFixture(450)
+	liveListing{
+		kind: "retention_policies", listAttr: "policies", pathSuffix: "/retention/policies",
+		args: []string{fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)},
+		install: func(fake *fakeapi.Server) []string {
+			fake.SetPolicies(liveExecution.InstanceID, policies)
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionPoliciesAdd, Every: 3, Execution: liveExecution})
+			return idStrings(policies, func(p fakeapi.Policy) string { return fmt.Sprint(p.ID) })
+		},
+		cost: exactly(1, 5),
+	}.test(t)
+}
+
+// 250 namespaces, one added at the front every 2nd request: every namespace once,
+// in one pass of 3.
+func TestAccNamespacesDataSource_ReadWhileNamespacesAreAdded(t *testing.T) {
+	namespaces := namespacesFixture(250)
+	liveListing{
+		kind: "namespaces", listAttr: "namespaces", pathSuffix: "/namespaces",
+		args: []string{fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)},
+		install: func(fake *fakeapi.Server) []string {
+			fake.SetNamespaces(liveExecution.InstanceID, namespaces)
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionNamespacesAdd, Every: 2, Execution: liveExecution})
+			return idStrings(namespaces, func(n fakeapi.Namespace) string { return fmt.Sprint(n.NamespaceID) })
+		},
+		cost: exactly(1, 3),
+	}.test(t)
+}
+
+// 250 instances, one added at the front every 2nd request: every instance once,
+// in id order, in one pass of 3.
+func TestAccInstancesDataSource_ReadWhileInstancesAreAdded(t *testing.T) {
+	liveListing{
+		kind: "instances", listAttr: "instances", pathSuffix: "/instances",
+		install: func(fake *fakeapi.Server) []string {
+			instancesFixture(fake, 250)
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionInstancesAdd, Every: 2})
+			var ids []string
+			for i := range 250 {
+				ids = append(ids, fmt.Sprintf("ins-%03d", i))
+			}
+			return ids
+		},
+		cost: exactly(1, 3),
+	}.test(t)
 }
