@@ -331,7 +331,7 @@ func TestAccRetentionExecutionTasksDataSource_ListThatNeverHoldsStill(t *testing
 					fake.SetMotion(fakeapi.Motion{})
 				},
 				Config: cfg,
-				Check:  resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
+				Check: resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
 					if n, _ := strconv.Atoi(v); n < 300 {
 						return fmt.Errorf("total %s", v)
 					}
