@@ -149,7 +149,7 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 			}
 			continue
 		case err != nil:
-			return nil, l.withTotals(err, p, requests)
+			return nil, l.withTotals(err, requests)
 		case p.moved == "":
 			l.logRead(ctx, p, n, requests, len(p.inOrder()))
 			return p.inOrder(), nil
@@ -182,7 +182,7 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 }
 
 // withTotals fills in the requests of a ListTooLongError a pass returned.
-func (l listing[T, K]) withTotals(err error, p *pass[T, K], requests int) error {
+func (l listing[T, K]) withTotals(err error, requests int) error {
 	var tooLong *ListTooLongError
 	if errors.As(err, &tooLong) {
 		tooLong.What, tooLong.Requests = l.what, requests

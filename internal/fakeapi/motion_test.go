@@ -21,6 +21,19 @@ func listTasks(t *testing.T, base, query string) taskList {
 	return decodeTasks(t, get(t, base+movingTasks+"?limit=100"+query))
 }
 
+// listed decodes a listing: its total and its items, each as a map.
+func listed(t *testing.T, url, key string) (int, []map[string]any) {
+	t.Helper()
+	r := get(t, url)
+	var body map[string]json.RawMessage
+	var total int
+	var items []map[string]any
+	if err := json.Unmarshal(r.body, &body); err != nil || json.Unmarshal(body["total"], &total) != nil || json.Unmarshal(body[key], &items) != nil {
+		t.Fatalf("%d %s: %v", r.status, r.body, err)
+	}
+	return total, items
+}
+
 func taskIDs(tasks []fakeapi.Task) []int64 {
 	var ids []int64
 	for _, tk := range tasks {
@@ -104,9 +117,10 @@ func TestMotion_SubTasksGrow(t *testing.T) {
 	fake.SetSubTasks(movingExec, 77, nil)
 	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionSubTasksGrow, Every: 2, Execution: movingExec, TaskID: 77})
 	path := base + movingTasks + "/77/subtasks?limit=100"
-	var totals []float64
+	var totals []int
 	for range 4 {
-		totals = append(totals, get(t, path).json(t)["total"].(float64))
+		total, _ := listed(t, path, "sub_tasks")
+		totals = append(totals, total)
 	}
 	if totals[0] != 0 || totals[1] != 1 || totals[2] != 1 || totals[3] != 2 {
 		t.Fatalf("totals %v, want 0 1 1 2", totals)
@@ -173,16 +187,15 @@ func TestMotion_AccountListingsGrowAtTheFront(t *testing.T) {
 	} {
 		fake.SetMotion(fakeapi.Motion{Kind: tc.kind, Every: 2, Execution: fakeapi.ExecutionKey{InstanceID: "ins-demo", Namespace: "platform"}})
 		url := base + "/v2/" + projectID + tc.path + "?limit=100"
-		before := get(t, url).json(t)
-		after := get(t, url).json(t)
-		if after["total"].(float64) != before["total"].(float64)+1 {
-			t.Fatalf("%v: total %v then %v", tc.kind, before["total"], after["total"])
+		before, _ := listed(t, url, tc.items)
+		after, items := listed(t, url, tc.items)
+		if after != before+1 {
+			t.Fatalf("%v: total %v then %v", tc.kind, before, after)
 		}
-		first := after[tc.items].([]any)[0].(map[string]any)
+		first := items[0]
 		if tc.kind == fakeapi.MotionNamespacesAdd {
 			// ins-demo's namespace ids start at 1: the new one goes last.
-			list := after[tc.items].([]any)
-			if last := list[len(list)-1].(map[string]any); last["name"] != "added-1" {
+			if last := items[len(items)-1]; last["name"] != "added-1" {
 				t.Errorf("%v: last %v", tc.kind, last)
 			}
 			continue
