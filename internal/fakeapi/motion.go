@@ -3,7 +3,6 @@ package fakeapi
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -53,19 +52,11 @@ const (
 var motionNames = []string{"none", "tasks-start", "tasks-fail", "subtasks-grow", "executions-start", "never-still",
 	"policies-add", "namespaces-add", "instances-add"}
 
-func (k MotionKind) String() string {
-	if k >= 0 && int(k) < len(motionNames) {
-		return motionNames[k]
-	}
-	return fmt.Sprintf("MotionKind(%d)", int(k))
-}
+func (k MotionKind) String() string { return enumName(k, motionNames, "MotionKind") }
 
 // ParseMotionKind reads a MotionKind by its name.
 func ParseMotionKind(name string) (MotionKind, error) {
-	if i := slices.Index(motionNames, name); i >= 0 {
-		return MotionKind(i), nil
-	}
-	return 0, fmt.Errorf("unknown motion %q: want one of %s", name, strings.Join(motionNames, ", "))
+	return parseEnum[MotionKind](name, motionNames, "motion")
 }
 
 // Motion is one listing moving while it is read.
