@@ -113,8 +113,14 @@ type listing[T any, K cmp.Ordered] struct {
 //     Items are only added or moved while a listing is read, never removed, so the
 //     set is then the whole list: every item exactly once, including those the
 //     passes skipped;
-//   - otherwise (no total to count against): a pass after the first listed no id
-//     the passes before had not.
+//   - or a pass read page after page showed the list only grew (onlyGrew): every
+//     item it repeated is explained by as many added before it, so it listed
+//     every item that existed when it began;
+//   - or (no total to count against) a pass after the first listed no id the
+//     passes before had not.
+//
+// Passes after a strict pass that moved, and from the third on otherwise, read one
+// page at a time.
 //
 // The items of a listing that moved come in ascending id order, whatever the order
 // of any one pass: the same items always come in the same order. A listing that
@@ -123,8 +129,8 @@ type listing[T any, K cmp.Ordered] struct {
 // inconsistent pages as the one before is no list that moved but an API that
 // answers wrongly: it fails with what was wrong. Proofs of a broken API (a page
 // longer than limit, one id twice in one page, a page repeating an earlier one as
-// an API ignoring offset does) and a negative total fail after maxSnapshotAttempts
-// passes. A silently short, padded or repeated list is never returned, and no
+// an API ignoring offset does, a page whose items disagree with its own total) and
+// a negative total fail after maxSnapshotAttempts passes. A silently short, padded or repeated list is never returned, and no
 // listing reads more than MaxListItems items (*ListTooLongError).
 func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 	if l.limit <= 0 {
