@@ -1,4 +1,7 @@
 # Access key pair: every request is signed with SDK-HMAC-SHA256.
+#
+# A provider block only, which cannot run alone: the acceptance suite
+# (TestAccExamples) runs it inside a complete configuration against the fake.
 variable "access_key" {
   type = string
 }

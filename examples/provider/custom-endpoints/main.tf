@@ -1,6 +1,9 @@
 # Explicit endpoints, e.g. behind a private gateway with its own CA. With endpoint,
 # iam_endpoint and project_id all set, no region is needed for token or AK/SK
 # authentication.
+#
+# A provider block only, which cannot run alone: the acceptance suite
+# (TestAccExamples) runs it inside a complete configuration against the fake.
 provider "swr" {
   endpoint     = "https://swr-api.internal.example.com"
   iam_endpoint = "https://iam.internal.example.com"

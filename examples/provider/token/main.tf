@@ -1,4 +1,7 @@
 # IAM token: sent as X-Auth-Token on every request. Tokens are valid for 24 hours.
+#
+# A provider block only, which cannot run alone: the acceptance suite
+# (TestAccExamples) runs it inside a complete configuration against the fake.
 variable "swr_auth_token" {
   type      = string
   sensitive = true
