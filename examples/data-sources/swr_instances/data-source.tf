@@ -1,3 +1,5 @@
+# A snippet, which cannot run alone: it needs the provider's required_providers
+# and provider blocks (see the provider page).
 # Every running SWR Enterprise instance of the project.
 data "swr_instances" "running" {
   status = "Running"

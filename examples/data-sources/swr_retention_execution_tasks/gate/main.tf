@@ -1,3 +1,5 @@
+# A snippet, which cannot run alone: it needs the provider's required_providers
+# and provider blocks (see the provider page).
 # Fail the plan when any task of execution 113 failed, naming the repositories.
 # Stopped tasks do not count; add self.tasks_per_status["Stopped"] to fail on them too.
 data "swr_retention_execution_tasks" "checked" {
