@@ -36,6 +36,7 @@ func testProviderExample(t *testing.T, src string) {
 	}
 	w := newCLIWorkdir(t, src, map[string]string{"swr_auth_token": testToken})
 	planFails(w, postconditionFailed, taskFinding(run, "7"))
+	quotesFinding(t, "index.md.tmpl", taskFinding(run, "7"))
 
 	withoutFailures(t, fake, url)
 	run = newestFinishedRun(t, url)
@@ -56,6 +57,7 @@ func testAuditExample(t *testing.T, src string) {
 	finding := taskFinding(run, "platform-keep-latest-10")
 	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
 	planFails(w, outputPrecondition, finding)
+	quotesFinding(t, "guides/audit-one-policy.md.tmpl", finding)
 
 	outputs, warnings := applied(w, "fail_on_failure=false")
 	expectWarnings(t, warnings, checkFailed, finding)
@@ -468,6 +470,10 @@ func testExecutionsExample(t *testing.T, src string) {
 		if e.Status == "Failed" {
 			failedRuns = append(failedRuns, e.ID)
 		}
+	}
+	claim := fmt.Sprintf("`latest` is %d, still running, and the run read is %d, with %d failed tasks.", latest.ID, run.execution.ID, run.count("Failed"))
+	if latest.Status != "InProgress" || !strings.Contains(templateText(t, "data-sources/retention_executions.md.tmpl"), claim) {
+		t.Errorf("the executions page does not say %q (latest is %s)", claim, latest.Status)
 	}
 	outputs, warnings := applied(snippetWorkdir(t, src, url))
 	noWarnings(t, warnings)

@@ -398,3 +398,32 @@ func taskFinding(run sampleRun, policy string) string {
 
 // noWarnings: a successful read of the sample warns about nothing.
 func noWarnings(t *testing.T, got []string) { t.Helper(); expectWarnings(t, got, "") }
+
+// templateText is a docs template, whitespace collapsed.
+func templateText(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "templates", filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(data)), " ")
+}
+
+// quotesFinding asserts that the docs template quotes the message a user reads
+// as it is: its excerpt that starts as the message does, up to the "...", is the
+// start of the message.
+func quotesFinding(t *testing.T, template, message string) {
+	t.Helper()
+	text := templateText(t, template)
+	words := strings.Fields(message)
+	start := strings.Join(words[:3], " ")
+	i := strings.Index(text, start)
+	if i < 0 {
+		t.Fatalf("templates/%s does not quote the message %q", template, message)
+	}
+	excerpt, _, found := strings.Cut(text[i:], "...")
+	excerpt = strings.TrimSuffix(strings.TrimSpace(excerpt), ",")
+	if !found || !strings.HasPrefix(strings.Join(words, " "), excerpt) {
+		t.Errorf("templates/%s quotes %q; the message is %q", template, excerpt, message)
+	}
+}

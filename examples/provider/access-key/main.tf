@@ -1,7 +1,6 @@
 # Access key pair: every request is signed with SDK-HMAC-SHA256.
 #
-# A provider block only, which cannot run alone: the acceptance suite
-# (TestAccExamples) runs it inside a complete configuration against the fake.
+# A provider block only, which cannot run alone: add the data sources to read.
 variable "access_key" {
   type = string
 }

@@ -2,8 +2,7 @@
 # iam_endpoint and project_id all set, no region is needed for token or AK/SK
 # authentication.
 #
-# A provider block only, which cannot run alone: the acceptance suite
-# (TestAccExamples) runs it inside a complete configuration against the fake.
+# A provider block only, which cannot run alone: add the data sources to read.
 provider "swr" {
   endpoint     = "https://swr-api.internal.example.com"
   iam_endpoint = "https://iam.internal.example.com"
