@@ -427,3 +427,46 @@ func quotesFinding(t *testing.T, template, message string) {
 		t.Errorf("templates/%s quotes %q; the message is %q", template, excerpt, message)
 	}
 }
+
+// A configuration the docs show inline (not through tffile) is an excerpt of an
+// example: each of its lines is a line of one example, so that it is run too.
+func TestExamples_InlineConfigurationsInTheDocsAreExcerpts(t *testing.T) {
+	exampleLines := map[string]bool{}
+	for _, d := range exampleDirs(t) {
+		for _, src := range exampleFiles(t, d) {
+			for _, l := range strings.Split(src, "\n") {
+				exampleLines[strings.TrimSpace(l)] = true
+			}
+		}
+	}
+	root := filepath.Join("..", "..", "templates")
+	blocks := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		in := false
+		for n, line := range strings.Split(string(data), "\n") {
+			switch {
+			case !in && (line == "```terraform" || line == "```hcl"):
+				in = true
+				blocks++
+			case in && line == "```":
+				in = false
+			case in && strings.TrimSpace(line) != "" && !exampleLines[strings.TrimSpace(line)]:
+				t.Errorf("%s:%d: %q is in no example: show an example with tffile, or an excerpt of one", path, n+1, line)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if blocks == 0 {
+		t.Log("no inline configuration in templates/")
+	}
+}
