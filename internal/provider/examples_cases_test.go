@@ -139,7 +139,7 @@ func orEmpty(s []string) []string {
 func testAccountAuditExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	want := expectedAccountAudit(t, url)
-	failedMsg, unprotectedMsg := accountAuditFindings(want)
+	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
 	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url, "auth_token": testToken})
 	planFails(w, outputPrecondition, failedMsg)
 
@@ -155,7 +155,7 @@ func testAccountAuditExample(t *testing.T, src string) {
 
 	withoutFailures(t, fake, url)
 	want = expectedAccountAudit(t, url)
-	if want.outputs["summary"].(map[string]any)["failed_policies"] != 0 {
+	if as[map[string]any](t, want.outputs["summary"])["failed_policies"] != 0 {
 		t.Fatalf("the account without failures still has failed policies: %v", want.outputs["failed_policies"])
 	}
 	outputs, warnings = applied(w)
@@ -165,14 +165,16 @@ func testAccountAuditExample(t *testing.T, src string) {
 
 // accountAuditFindings are the two messages of the account audit, worded as the
 // example words them, from the outputs the account calls for.
-func accountAuditFindings(want accountAudit) (failed, unprotected string) {
+func accountAuditFindings(t *testing.T, want accountAudit) (failed, unprotected string) {
+	t.Helper()
 	var parts []string
 	n := 0
-	for _, inst := range sortedKeys(want.outputs["failed_policies"].(map[string]any)) {
-		policies := want.outputs["failed_policies"].(map[string]any)[inst].(map[string]any)
+	byInstance := as[map[string]any](t, want.outputs["failed_policies"])
+	for _, inst := range sortedKeys(byInstance) {
+		policies := as[map[string]any](t, byInstance[inst])
 		for _, p := range sortedKeys(policies) {
-			f := policies[p].(map[string]any)
-			repos := strings.Join(f["repositories"].([]string), ", ")
+			f := as[map[string]any](t, policies[p])
+			repos := strings.Join(as[[]string](t, f["repositories"]), ", ")
 			if repos == "" {
 				repos = "no task failed"
 			}
@@ -187,9 +189,9 @@ func accountAuditFindings(want accountAudit) (failed, unprotected string) {
 	failed = fmt.Sprintf("%d retention %s failed %s newest finished execution: %s.", n, noun, verb, strings.Join(parts, "; "))
 
 	parts, n = nil, 0
-	open := want.outputs["namespaces_without_enabled_policy"].(map[string]any)
+	open := as[map[string]any](t, want.outputs["namespaces_without_enabled_policy"])
 	for _, inst := range sortedKeys(open) {
-		list := open[inst].([]string)
+		list := as[[]string](t, open[inst])
 		n += len(list)
 		if len(list) == 0 {
 			continue
@@ -206,6 +208,16 @@ func accountAuditFindings(want accountAudit) (failed, unprotected string) {
 	}
 	unprotected = fmt.Sprintf("%d %s no enabled retention policy: %s.", n, phrase, strings.Join(parts, "; "))
 	return failed, unprotected
+}
+
+// as is v as a T, or the end of the test.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	out, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, not a %T", v, v, out)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

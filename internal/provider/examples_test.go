@@ -248,13 +248,9 @@ func expectWarnings(t *testing.T, got []string, title string, messages ...string
 
 // planFails runs plan, which must fail with the error title and message given
 // (compared with whitespace collapsed: the CLI wraps long messages).
-func planFails(w *cliWorkdir, title, message string, vars ...string) {
+func planFails(w *cliWorkdir, title, message string) {
 	w.t.Helper()
-	args := []string{"plan"}
-	for _, v := range vars {
-		args = append(args, "-var", v)
-	}
-	stdout, stderr, err := w.try(args...)
+	stdout, stderr, err := w.try("plan")
 	if err == nil {
 		w.t.Fatalf("plan succeeded; want it to fail with %q:\n%s", message, stdout)
 	}
@@ -264,16 +260,6 @@ func planFails(w *cliWorkdir, title, message string, vars ...string) {
 			w.t.Errorf("plan failed without %q:\n%s\n%s", want, stdout, stderr)
 		}
 	}
-}
-
-// planPasses runs plan, which must succeed.
-func planPasses(w *cliWorkdir, vars ...string) string {
-	w.t.Helper()
-	args := []string{"plan"}
-	for _, v := range vars {
-		args = append(args, "-var", v)
-	}
-	return w.run(args...)
 }
 
 // ---- the sample data, read over HTTP -----------------------------------------
@@ -439,15 +425,21 @@ func TestExamples_InlineConfigurationsInTheDocsAreExcerpts(t *testing.T) {
 			}
 		}
 	}
-	root := filepath.Join("..", "..", "templates")
-	blocks := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	var templates []string
+	err := filepath.WalkDir(filepath.Join("..", "..", "templates"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			templates = append(templates, path)
 		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	for _, path := range templates {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
 		in := false
 		for n, line := range strings.Split(string(data), "\n") {
@@ -461,10 +453,6 @@ func TestExamples_InlineConfigurationsInTheDocsAreExcerpts(t *testing.T) {
 				t.Errorf("%s:%d: %q is in no example: show an example with tffile, or an excerpt of one", path, n+1, line)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if blocks == 0 {
 		t.Log("no inline configuration in templates/")

@@ -32,8 +32,10 @@ func TestNames_AcceptanceTestsAndOnlyThemStartWithTestAcc(t *testing.T) {
 			}
 			if gen, ok := decl.(*ast.GenDecl); ok && gen.Tok == token.VAR {
 				for _, spec := range gen.Specs {
-					for _, n := range spec.(*ast.ValueSpec).Names {
-						vars[n.Name] = spec
+					if vs, ok := spec.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							vars[n.Name] = vs
+						}
 					}
 				}
 			}
