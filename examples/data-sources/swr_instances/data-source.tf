@@ -1,6 +1,5 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # Every running SWR Enterprise instance of the project.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_instances" "running" {
   status = "Running"
 }

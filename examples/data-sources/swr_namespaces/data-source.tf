@@ -1,6 +1,5 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # The instance, by its exact name ("demo" in the bundled fake's sample data).
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_instances" "demo" {
   name = "demo"
 

@@ -1,7 +1,6 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # The artifacts task 1897 (a failed task of execution 113) acted on: the tags it
 # deleted, and the deletions that failed, with why.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_sub_tasks" "task" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

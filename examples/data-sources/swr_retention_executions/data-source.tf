@@ -1,6 +1,5 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # The real (not dry) runs of retention policy 7, newest first.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_executions" "runs" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

@@ -1,6 +1,5 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # Every retention policy of the namespace "platform" of an instance.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_policies" "platform" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

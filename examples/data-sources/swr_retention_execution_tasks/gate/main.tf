@@ -1,7 +1,6 @@
-# A snippet, which cannot run alone: it needs the provider's required_providers
-# and provider blocks (see the provider page).
 # Fail the plan when any task of execution 113 failed, naming the repositories.
 # Stopped tasks do not count; add self.tasks_per_status["Stopped"] to fail on them too.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_tasks" "checked" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
