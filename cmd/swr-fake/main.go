@@ -73,6 +73,7 @@ func main() {
 func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs := flag.NewFlagSet("swr-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.seed, "seed", "sample", `data to load: "sample" or "none"`)
 	fs.IntVar(&o.tasks, "tasks", 0, "also serve execution ins-bench/bench/1/1 holding GenerateTasks(1, N, 1)")
@@ -171,6 +172,9 @@ func checkLoopback(addr string) error {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the usage is printed; asking for help is no failure
+	}
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,16 @@
 #   -> per enabled policy, its newest finished real execution -> that execution's tasks
 #
 # Findings: the namespaces no enabled retention policy cleans up, and the policies
-# whose newest finished execution failed (with the repositories that failed). Both
-# are `check` blocks: they warn and never stop the run. The outputs also say how
-# many versions each policy's newest finished execution removed.
+# whose newest finished execution failed (its status is Failed, or a task's is;
+# Stopped does not count), with the repositories whose task failed.
+#
+# - A failed policy fails the plan (a pipeline gate: an output's precondition),
+#   unless fail_on_failure = false, which makes it a warning instead.
+# - Namespaces without a policy are a check block's warning: check blocks warn and
+#   never stop a run.
+#
+# The outputs also say how many versions each policy's newest finished execution
+# removed.
 
 terraform {
   required_providers {
@@ -33,6 +40,12 @@ variable "endpoint" {
   description = "SWR API endpoint; null for the region's public endpoint (tests and the demo pass the bundled fake's loopback URL)."
   type        = string
   default     = null
+}
+
+variable "fail_on_failure" {
+  description = "Fail the plan when a policy's newest finished execution failed; false only warns (a check block)."
+  type        = bool
+  default     = true
 }
 
 variable "iam_endpoint" {
@@ -143,14 +156,20 @@ check "every_namespace_has_an_enabled_retention_policy" {
   assert {
     condition = local.unprotected_count == 0
     # At most 5 names per instance: the output namespaces_without_enabled_policy has them all.
-    error_message = "${local.unprotected_count} namespaces have no enabled retention policy: ${join("; ", [for name, list in local.unprotected : "${name}: ${join(", ", slice(list, 0, min(5, length(list))))}${length(list) > 5 ? " and ${length(list) - 5} more" : ""}" if length(list) > 0])}."
+    error_message = "${local.unprotected_count} ${local.unprotected_count == 1 ? "namespace has" : "namespaces have"} no enabled retention policy: ${join("; ", [for name, list in local.unprotected : "${name}: ${join(", ", slice(list, 0, min(5, length(list))))}${length(list) > 5 ? " and ${length(list) - 5} more" : ""}" if length(list) > 0])}."
   }
 }
 
+locals {
+  failed_finding = "${local.failed_count} retention ${local.failed_count == 1 ? "policy" : "policies"} failed ${local.failed_count == 1 ? "its" : "their"} newest finished execution: ${join("; ", flatten([for name, policies in local.failed : [for p, f in policies : "${name}/${p} (execution ${f.execution_id} ${f.status}: ${length(f.repositories) > 0 ? join(", ", f.repositories) : "no task failed"})"]]))}."
+}
+
+# The same finding as a warning, when the gate (the precondition of the output
+# failed_policies) is off.
 check "no_failed_retention_execution" {
   assert {
-    condition     = local.failed_count == 0
-    error_message = "${local.failed_count} retention policies failed their newest finished execution: ${join("; ", flatten([for name, policies in local.failed : [for p, f in policies : "${name}/${p} (execution ${f.execution_id}: ${join(", ", f.repositories)})"]]))}."
+    condition     = var.fail_on_failure || local.failed_count == 0
+    error_message = local.failed_finding
   }
 }
 
@@ -167,6 +186,12 @@ output "namespaces_without_enabled_policy" {
 output "failed_policies" {
   description = "Per instance name, the policies (\"namespace/policy\") whose newest finished execution failed: its id and status, and the repositories whose task failed."
   value       = local.failed
+
+  # The gate: fails the plan, after every data source has been read.
+  precondition {
+    condition     = !var.fail_on_failure || local.failed_count == 0
+    error_message = local.failed_finding
+  }
 }
 
 output "versions_removed" {

@@ -1,13 +1,15 @@
-# The full retention audit, from a policy's name to the tags its last run deleted:
+# The audit of one retention policy, from its name to what its failed tasks did:
 #
 #   policy (by name) -> its newest finished real execution -> that execution's tasks
 #   -> the sub-tasks (artifacts acted on) of every failed task
 #
-# A check block warns when any task failed; the outputs say which repositories lost
-# versions, how many tasks ended in each status, and what the failed tasks did.
-# `make demo` runs it against the bundled fake API and its sample data (it sets
-# endpoint and auth_token); against Huawei Cloud, set instance_id and policy_name
-# (and region) and authenticate as the provider's README says:
+# A pipeline gate: when that execution failed (its status is Failed, or a task's
+# is), the plan fails and names the repositories whose task failed. Stopped tasks
+# do not count. With fail_on_failure = false the same finding is a check block's
+# warning instead, and the run completes (`make demo` runs it so). The outputs say
+# which repositories lost versions, how many tasks ended in each status, and what
+# the failed tasks did, artifact by artifact. Against Huawei Cloud, set
+# instance_id and policy_name (and region) and authenticate as the README says:
 #
 #   terraform init && terraform plan -var instance_id=... -var policy_name=...
 
@@ -40,6 +42,12 @@ variable "policy_name" {
   description = "Exact name of the retention policy to audit."
   type        = string
   default     = "platform-keep-latest-10"
+}
+
+variable "fail_on_failure" {
+  description = "Fail the plan when the audited execution failed; false only warns (a check block)."
+  type        = bool
+  default     = true
 }
 
 provider "swr" {
@@ -111,10 +119,29 @@ data "swr_retention_execution_sub_tasks" "failed" {
   task_id        = local.failed_tasks[count.index].id
 }
 
+locals {
+  # Failed: the execution's status is Failed or a task's is (Stopped does not count).
+  run_failed = local.execution.status == "Failed" || length(local.failed_tasks) > 0
+  finding    = "Retention execution ${local.execution.id} of policy ${local.policy.name} ended ${local.execution.status}, with ${length(local.failed_tasks)} of ${length(local.tasks)} tasks Failed${length(local.failed_tasks) > 0 ? ": ${join(", ", sort(distinct(local.failed_tasks[*].repository)))}" : ""}."
+}
+
+# The gate: an output's precondition fails the plan, after every data source has
+# been read.
+output "audited_execution" {
+  description = "The execution audited: the newest finished real one (id and status)."
+  value       = "${local.execution.id} ${local.execution.status}"
+
+  precondition {
+    condition     = !(var.fail_on_failure && local.run_failed)
+    error_message = local.finding
+  }
+}
+
+# The same finding as a warning, when the gate is off: a check block never fails a run.
 check "no_failed_tasks" {
   assert {
-    condition     = length(local.failed_tasks) == 0
-    error_message = "${length(local.failed_tasks)} of ${length(local.tasks)} tasks of execution ${local.execution.id} of policy ${local.policy.name} failed, in: ${join(", ", distinct(local.failed_tasks[*].repository))}."
+    condition     = var.fail_on_failure || !local.run_failed
+    error_message = local.finding
   }
 }
 
@@ -131,11 +158,6 @@ output "policy" {
 output "newest_execution" {
   description = "The newest real execution (id and status), finished or not."
   value       = data.swr_retention_executions.runs.latest == null ? "none" : "${data.swr_retention_executions.runs.latest.id} ${data.swr_retention_executions.runs.latest.status}"
-}
-
-output "audited_execution" {
-  description = "The execution audited: the newest finished real one (id and status)."
-  value       = "${local.execution.id} ${local.execution.status}"
 }
 
 output "tasks_per_status" {

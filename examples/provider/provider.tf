@@ -1,3 +1,7 @@
+# A pipeline gate: the plan fails when the newest finished run of retention policy
+# 7 failed, and names the repositories whose task failed. It reads only (data
+# sources), so `terraform plan` is the whole check.
+
 terraform {
   required_providers {
     swr = {
@@ -17,28 +21,49 @@ provider "swr" {
   auth_token = var.swr_auth_token
 }
 
-# The newest real (not dry) run of retention policy 7 ...
+# The real (not dry) runs of the policy, newest first.
 data "swr_retention_executions" "runs" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
   policy_id      = 7
   dry_run        = false
+
+  lifecycle {
+    postcondition {
+      condition     = anytrue([for e in self.executions : e.status != "InProgress"])
+      error_message = "Policy 7 has no finished real run to audit yet."
+    }
+  }
 }
 
-# ... and what it did, repository by repository.
-data "swr_retention_execution_tasks" "latest" {
+locals {
+  # `latest` may still be InProgress, with its tasks not all listed yet: audit the
+  # newest run that has finished.
+  run = [for e in data.swr_retention_executions.runs.executions : e if e.status != "InProgress"][0]
+}
+
+data "swr_retention_execution_tasks" "run" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
   policy_id      = 7
-  execution_id   = data.swr_retention_executions.runs.latest.id
+  execution_id   = local.run.id
+
+  lifecycle {
+    # Failed: the execution's status is Failed or a task's is. Stopped tasks do not
+    # count; add self.tasks_per_status["Stopped"] to fail on them too.
+    postcondition {
+      condition     = local.run.status != "Failed" && self.tasks_per_status["Failed"] == 0
+      error_message = "Retention execution ${local.run.id} of policy 7 ended ${local.run.status}, with ${self.tasks_per_status["Failed"]} of ${self.total} tasks Failed${self.tasks_per_status["Failed"] > 0 ? ": ${join(", ", sort(distinct([for t in self.tasks : t.repository if t.status == "Failed"])))}" : ""}."
+    }
+  }
 }
 
-output "latest_run" {
+output "audited_run" {
   value = {
-    id               = data.swr_retention_executions.runs.latest.id
-    status           = data.swr_retention_executions.runs.latest.status
-    repositories     = data.swr_retention_execution_tasks.latest.total
-    failed_tasks     = data.swr_retention_execution_tasks.latest.tasks_per_status["Failed"]
-    versions_removed = data.swr_retention_execution_tasks.latest.versions_removed
+    id               = local.run.id
+    status           = local.run.status
+    tasks            = data.swr_retention_execution_tasks.run.total
+    stopped_tasks    = data.swr_retention_execution_tasks.run.tasks_per_status["Stopped"]
+    versions_removed = data.swr_retention_execution_tasks.run.versions_removed
   }
 }

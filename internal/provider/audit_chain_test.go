@@ -2,20 +2,15 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -91,102 +86,4 @@ func TestAccProvider_ChainPolicyToSubTasks(t *testing.T) {
 			},
 		}},
 	})
-}
-
-// examples/audit/main.tf, as shipped, against the sample data: the audited
-// execution is the newest finished real run (113, since 114 is still running),
-// its failed tasks trip the check block (a warning, not an error), and every
-// output is what the sample holds.
-func TestAccProvider_AuditExample(t *testing.T) {
-	clearProviderEnv(t)
-	fake, url := startFake(t)
-	fake.SeedSample()
-	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "audit", "main.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sample := func(path string, v any) {
-		t.Helper()
-		fetchAll(t, url+"/v2/"+fakeapi.DefaultProjectID+"/instances/"+fakeapi.SampleInstance+path, v)
-	}
-	policyPath := fmt.Sprintf("/namespaces/%s/retention/policies/%d", fakeapi.SampleNamespace, fakeapi.SamplePolicyID)
-	var tasks []fakeapi.Task
-	sample(fmt.Sprintf("%s/executions/%d/tasks", policyPath, fakeapi.SampleExecutionID), &tasks)
-
-	perStatus := map[string]int{}
-	removed := map[string]int64{}
-	var failedLines []knownvalue.Check
-	failedSubTasks := map[string]knownvalue.Check{}
-	for _, tk := range tasks {
-		perStatus[tk.Status]++
-		if tk.Retained < tk.Total {
-			removed[tk.Repository] += tk.Total - tk.Retained
-		}
-		if tk.Status != "Failed" {
-			continue
-		}
-		failedLines = append(failedLines, knownvalue.StringExact(fmt.Sprintf("%d %s", tk.ID, tk.Repository)))
-		var subs []fakeapi.SubTask
-		sample(fmt.Sprintf("%s/executions/%d/tasks/%d/subtasks", policyPath, fakeapi.SampleExecutionID, tk.ID), &subs)
-		lines := make([]knownvalue.Check, len(subs))
-		for i, s := range subs {
-			line := fmt.Sprintf("%s:%s %s %s", s.Repository, s.Tag, s.Action, s.Status)
-			if s.StatusText != "" {
-				line += " (" + s.StatusText + ")"
-			}
-			lines[i] = knownvalue.StringExact(line)
-		}
-		failedSubTasks[fmt.Sprint(tk.ID)] = knownvalue.ListExact(lines)
-	}
-	if len(failedLines) == 0 {
-		t.Fatal("the sample's execution 113 has no failed task")
-	}
-	statusChecks := map[string]knownvalue.Check{}
-	for _, s := range client.TaskStatuses {
-		statusChecks[s] = knownvalue.Int64Exact(0)
-	}
-	for s, n := range perStatus {
-		statusChecks[s] = knownvalue.Int64Exact(int64(n))
-	}
-	removedChecks := map[string]knownvalue.Check{}
-	repos := make([]string, 0, len(removed))
-	var removedSum int64
-	for r, n := range removed {
-		removedSum += n
-		removedChecks[r] = knownvalue.Int64Exact(n)
-		repos = append(repos, r)
-	}
-	sort.Strings(repos)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: string(src),
-			ConfigVariables: config.Variables{
-				"endpoint":   config.StringVariable(url),
-				"auth_token": config.StringVariable(testToken),
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("policy", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"id": knownvalue.Int64Exact(7), "name": knownvalue.StringExact("platform-keep-latest-10"),
-					"namespace_name": knownvalue.StringExact("platform"), "enabled": knownvalue.Bool(true),
-				})),
-				statecheck.ExpectKnownOutputValue("newest_execution", knownvalue.StringExact("114 InProgress")),
-				statecheck.ExpectKnownOutputValue("audited_execution", knownvalue.StringExact("113 Failed")),
-				statecheck.ExpectKnownOutputValue("tasks_per_status", knownvalue.MapExact(statusChecks)),
-				statecheck.ExpectKnownOutputValue("versions_removed", knownvalue.Int64Exact(removedSum)),
-				statecheck.ExpectKnownOutputValue("versions_removed_per_repository", knownvalue.MapExact(removedChecks)),
-				statecheck.ExpectKnownOutputValue("failed_tasks", knownvalue.ListExact(failedLines)),
-				statecheck.ExpectKnownOutputValue("failed_task_sub_tasks", knownvalue.MapExact(failedSubTasks)),
-			},
-		}},
-	})
-	// Sub-tasks are read for the failed tasks only. (Not in a TestStep Check: the
-	// legacy state those take cannot hold for_each instances.)
-	for _, r := range fake.Requests() {
-		parts := strings.Split(r.Path, "/")
-		if strings.HasSuffix(r.Path, "/subtasks") && failedSubTasks[parts[len(parts)-2]] == nil {
-			t.Errorf("read the sub-tasks of a task that did not fail: %s", r.Path)
-		}
-	}
 }

@@ -93,14 +93,22 @@ func newCLIWorkdir(t *testing.T, src string, vars map[string]string) *cliWorkdir
 // failure fails the test with both outputs.
 func (w *cliWorkdir) run(args ...string) string {
 	w.t.Helper()
+	stdout, stderr, err := w.try(args...)
+	if err != nil {
+		w.t.Fatalf("%s %v: %v\n%s\n%s", filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), args, err, stdout, stderr)
+	}
+	return stdout
+}
+
+// try runs one CLI command with -no-color and returns both outputs and how it
+// ended, for a test that expects a command to fail.
+func (w *cliWorkdir) try(args ...string) (stdout, stderr string, err error) {
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = w.dir, w.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		w.t.Fatalf("%s %v: %v\n%s\n%s", filepath.Base(cmd.Path), args, err, stdout.String(), stderr.String())
-	}
-	return stdout.String()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
 }
 
 // outputs are the root module's outputs after an apply, as JSON values.

@@ -69,7 +69,7 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 				Computed:            true,
 			},
 			"versions_removed": schema.Int64Attribute{
-				MarkdownDescription: "`versions_total - versions_retained`: artifact versions the execution removed (or, for a dry run, would remove).",
+				MarkdownDescription: "`versions_total - versions_retained`: the versions the tasks listed did not keep (for a dry run, would not keep), whatever their status; not confirmed deletions, which are the sub-tasks with `action` `DEL` and `status` `Succeed`.",
 				Computed:            true,
 			},
 			"tasks": schema.ListNestedAttribute{

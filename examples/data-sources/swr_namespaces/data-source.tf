@@ -1,14 +1,27 @@
-data "swr_instances" "platform" {
-  name = "platform"
+# The instance, by its exact name ("demo" in the bundled fake's sample data).
+# A snippet, which cannot run alone: add required_providers and a provider block.
+data "swr_instances" "demo" {
+  name = "demo"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.instances) == 1
+      error_message = "Expected one SWR Enterprise instance named \"demo\", found ${length(self.instances)}."
+    }
+  }
+}
+
+locals {
+  instance_id = one(data.swr_instances.demo.instances).id
 }
 
 # Every namespace of the instance, no id typed by hand.
 data "swr_namespaces" "all" {
-  instance_id = one(data.swr_instances.platform.instances).id
+  instance_id = local.instance_id
 }
 
 data "swr_retention_policies" "all" {
-  instance_id = one(data.swr_instances.platform.instances).id
+  instance_id = local.instance_id
 }
 
 locals {

@@ -1,10 +1,12 @@
-# The artifacts task 1881 of execution 113 acted on, and which deletions failed.
+# The artifacts task 1897 (a failed task of execution 113) acted on: the tags it
+# deleted, and the deletions that failed, with why.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_sub_tasks" "task" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
   policy_id      = 7
   execution_id   = 113
-  task_id        = 1881
+  task_id        = 1897
 }
 
 output "deleted_tags" {

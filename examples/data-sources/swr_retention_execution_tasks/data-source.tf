@@ -1,4 +1,5 @@
 # Every task of execution 113 of retention policy 7.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_tasks" "example" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

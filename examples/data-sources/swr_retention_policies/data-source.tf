@@ -1,4 +1,5 @@
 # Every retention policy of the namespace "platform" of an instance.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_policies" "platform" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

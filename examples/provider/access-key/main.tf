@@ -1,4 +1,6 @@
 # Access key pair: every request is signed with SDK-HMAC-SHA256.
+#
+# A provider block only, which cannot run alone: add the data sources to read.
 variable "access_key" {
   type = string
 }

@@ -1,4 +1,6 @@
 # IAM token: sent as X-Auth-Token on every request. Tokens are valid for 24 hours.
+#
+# A provider block only, which cannot run alone: add the data sources to read.
 variable "swr_auth_token" {
   type      = string
   sensitive = true

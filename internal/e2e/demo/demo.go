@@ -178,7 +178,9 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 		}
 		declared = append(declared, "endpoint", "auth_token", "region")
 	}
-	fakeValues := map[string]string{"endpoint": fake.URL, "auth_token": fake.Token, "region": fakeapi.DefaultRegion}
+	// fail_on_failure=false: the audits' gate would stop the run on the sample's
+	// failed execution; the demo shows the finding as a warning and goes on.
+	fakeValues := map[string]string{"endpoint": fake.URL, "auth_token": fake.Token, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
 	var vars []tfexec.ApplyOption
 	for _, name := range declared {
 		if v, ok := fakeValues[name]; ok {

@@ -1,4 +1,5 @@
 # Only the tasks that failed: the API filters, so only matching tasks are paged.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_tasks" "failed" {
   instance_id    = "ins-demo"
   namespace_name = "platform"

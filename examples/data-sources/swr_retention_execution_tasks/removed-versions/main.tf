@@ -1,4 +1,5 @@
 # What an execution did: in total, per status and per repository.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_execution_tasks" "run" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
