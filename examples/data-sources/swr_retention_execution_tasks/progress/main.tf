@@ -1,5 +1,6 @@
 # How far is tonight's cleanup, and what has failed so far? Follows the newest
 # execution of the policy, while it runs: every read lists each task once.
+# A snippet, which cannot run alone: add required_providers and a provider block.
 data "swr_retention_executions" "runs" {
   instance_id    = "ins-demo"
   namespace_name = "platform"
