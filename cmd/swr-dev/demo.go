@@ -12,7 +12,7 @@ import (
 func runDemo(ctx context.Context, root string, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	cli := fs.String("cli", os.Getenv("DEMO_CLI"), "Terraform or OpenTofu to use, a path or a name on PATH (DEMO_CLI); default: tofu or terraform on PATH")
-	rows := fs.String("rows", envOr("DEMO_ROWS", "10"), `rows shown per list output, or "all" (DEMO_ROWS)`)
+	rows := fs.String("rows", envOr("DEMO_ROWS", "3"), `rows shown per list output, or "all" (DEMO_ROWS)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -58,6 +58,9 @@ type options struct {
 	// are required (fakeapi/times.go).
 	timeLayout, unsetEndTime string
 	requireSDKHeaders        bool
+	// A listing that moves while it is read (motion.go).
+	moveFlags motionFlags
+	motion    fakeapi.Motion
 }
 
 func main() {
@@ -67,8 +70,7 @@ func main() {
 	}
 }
 
-func parseFlags(args []string, stderr io.Writer) (options, error) {
-	var o options
+func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs := flag.NewFlagSet("swr-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs) }
@@ -97,7 +99,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+fakeapi.JoinNames(fakeapi.TimeLayouts))
 	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
+	addMotionFlags(fs, &o.moveFlags)
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.motion, err = o.moveFlags.motion(); err != nil {
 		return o, err
 	}
 	mode, err := fakeapi.ParseTotalMode(*total)
@@ -199,6 +205,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
 	}
 	fake.SetListingQuirks(o.quirks)
+	fake.SetMotion(o.motion)
 	if err := applyWireOptions(fake, o); err != nil {
 		return err
 	}
@@ -331,6 +338,7 @@ func printBanner(w io.Writer, base string, o options) {
 	if o.timeLayout != string(fakeapi.TimeRFC3339) || o.unsetEndTime != string(fakeapi.EndTimeEmpty) {
 		fmt.Fprintf(w, "  times: layout %s, unset end_time %s\n", o.timeLayout, o.unsetEndTime)
 	}
+	printMotion(w, o.motion)
 	if o.requireSDKHeaders {
 		fmt.Fprintln(w, "  requires Content-Type: application/json, and nocatalog=true on token requests")
 	}

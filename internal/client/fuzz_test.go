@@ -418,9 +418,9 @@ func FuzzPagerSequences(f *testing.F) {
 }
 
 // A failed page ends the listing: no request goes out for the pages after it, even
-// when the API promised a hundred thousand of them.
+// when the API promised MaxListItems/PageSize (2,000) of them.
 func TestFuzzRegression_PagerStopsAskingAfterAFailure(t *testing.T) {
-	const total = 100_000 * PageSize
+	const total = MaxListItems
 	var mu sync.Mutex
 	calls := 0
 	fetch := func(ctx context.Context, offset, limit int) (Page[Task], error) {
@@ -446,7 +446,7 @@ func TestFuzzRegression_PagerStopsAskingAfterAFailure(t *testing.T) {
 			t.Fatalf("concurrency %d: err = %v, want the API error", concurrency, err)
 		}
 		// Pages already launched when the failure lands still go out (a handful, more
-		// on a loaded machine); the other 99,900 must not.
+		// on a loaded machine); the other ~1,900 must not.
 		if calls > 1000 {
 			t.Fatalf("concurrency %d: %d requests although the page at offset %d failed", concurrency, calls, 2*PageSize)
 		}
@@ -542,7 +542,7 @@ func checkPagerRun(t *testing.T, script pagerScript, concurrency int) {
 	if fake.late {
 		t.Fatalf("%s: a page was requested after listAll returned", where)
 	}
-	if fake.attempts < 1 || fake.attempts > maxSnapshotAttempts {
+	if fake.attempts < 1 || fake.attempts > maxPasses {
 		t.Fatalf("%s: %d attempts", where, fake.attempts)
 	}
 	byAttempt := map[int][]pagerCall{}
@@ -567,9 +567,15 @@ func checkPagerRun(t *testing.T, script pagerScript, concurrency int) {
 		if first == nil {
 			t.Fatalf("%s: attempt %d never read the first page", where, a)
 		}
+		mostTotal := first.total // a page may report a larger total: the list grew
 		for _, c := range calls {
-			if c.offset > 0 && c.offset >= first.total {
-				t.Fatalf("%s: attempt %d asked for offset %d past the total %d", where, a, c.offset, first.total)
+			if c.err == nil {
+				mostTotal = max(mostTotal, c.total)
+			}
+		}
+		for _, c := range calls {
+			if c.offset > 0 && c.offset >= mostTotal {
+				t.Fatalf("%s: attempt %d asked for offset %d past the total %d", where, a, c.offset, mostTotal)
 			}
 		}
 	}
@@ -592,16 +598,21 @@ func checkPagerRun(t *testing.T, script pagerScript, concurrency int) {
 		return
 	}
 	if r.err != nil {
+		var tooLong *ListTooLongError
 		var inconsistent *InconsistentListError
 		switch {
 		case errors.As(r.err, &inconsistent):
-			if inconsistent.Attempts != maxSnapshotAttempts || fake.attempts != maxSnapshotAttempts || inconsistent.Reason == "" {
+			if inconsistent.Attempts != fake.attempts || inconsistent.Reason == "" {
 				t.Fatalf("%s: %v after %d attempts", where, r.err, fake.attempts)
 			}
 			// Missing pages alone are no inconsistency: some page that arrived in the
 			// last attempt must show one.
 			if !showsInconsistency(byAttempt[fake.attempts]) {
 				t.Fatalf("%s: %v, but every page of the last attempt that arrived was consistent", where, r.err)
+			}
+		case errors.As(r.err, &tooLong):
+			if script.total <= MaxListItems {
+				t.Fatalf("%s: %v, but the total %d is within the bound", where, r.err, script.total)
 			}
 		case errors.Is(r.err, errFuzzAPI):
 			failed := false
@@ -620,7 +631,12 @@ func checkPagerRun(t *testing.T, script pagerScript, concurrency int) {
 		return
 	}
 
-	// Success: one consistent snapshot, that of the last attempt.
+	// Success: one consistent snapshot, that of the last attempt, or the items of
+	// every attempt, each once, as many as the last page said there were.
+	if showsInconsistency(byAttempt[fake.attempts]) {
+		checkPagerUnion(t, where, fake.calls, byAttempt[fake.attempts], r.items)
+		return
+	}
 	calls := byAttempt[fake.attempts]
 	var first pagerCall
 	for _, c := range calls {
@@ -660,6 +676,36 @@ func checkPagerRun(t *testing.T, script pagerScript, concurrency int) {
 		ids[it.ID] = true
 		if it != want[i] {
 			t.Fatalf("%s: item %d is %+v, the API listed %+v there", where, i, it, want[i])
+		}
+	}
+}
+
+// checkPagerUnion checks a listing that moved while it was read: every item once,
+// in id order, each listed by some page as it is returned, and as many as the
+// largest total a page of the last attempt reported.
+func checkPagerUnion(t *testing.T, where string, calls []pagerCall, last []pagerCall, got []Task) {
+	t.Helper()
+	listed := map[Task]bool{}
+	for _, c := range calls {
+		for _, it := range c.items {
+			listed[it] = true
+		}
+	}
+	most := 0
+	for _, c := range last {
+		if c.err == nil {
+			most = max(most, c.total)
+		}
+	}
+	if len(got) != most {
+		t.Fatalf("%s: a listing that moved gave %d items, the largest total was %d", where, len(got), most)
+	}
+	for i, it := range got {
+		if !listed[it] {
+			t.Fatalf("%s: item %+v was never listed", where, it)
+		}
+		if i > 0 && got[i-1].ID >= it.ID {
+			t.Fatalf("%s: ids %d then %d: not in id order, or twice", where, got[i-1].ID, it.ID)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -14,7 +15,7 @@ import (
 // listUnderInstance reads every page of the list at
 // /v2/{project_id}/instances/{segments...} through the one pager, listing.read. A
 // non-empty filter makes the listing a filtered one, whose total is only a bound.
-func listUnderInstance[T any, K comparable](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) K, segments ...string) ([]T, error) {
+func listUnderInstance[T any, K cmp.Ordered](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) K, segments ...string) ([]T, error) {
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err

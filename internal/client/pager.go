@@ -1,11 +1,14 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -15,8 +18,20 @@ import (
 const (
 	// PageSize is the largest limit the API accepts, so the fewest requests.
 	PageSize = 100
-	// maxSnapshotAttempts bounds how often an inconsistent listing is read again.
+	// maxSnapshotAttempts bounds how often a listing whose pages prove the API broken
+	// (a page longer than limit, one id twice in a page, a page repeating another) is
+	// read again before the read fails.
 	maxSnapshotAttempts = 3
+	// maxPasses bounds how often a listing that moves while it is read is read again
+	// before the read fails: a running execution whose tasks all start within one
+	// read settles in two.
+	maxPasses = 6
+	// MaxListItems bounds one listing as a whole, and with it the memory a read
+	// takes (each body is bounded by maxBodySize). Harbor makes one task per
+	// repository and one sub-task per artifact acted on: no real execution comes
+	// near this, and a server that claims more (or never stops sending new items)
+	// is stopped after at most MaxListItems/PageSize requests per pass.
+	MaxListItems = 200_000
 )
 
 // Page is one answer of a list call.
@@ -28,20 +43,35 @@ type Page[T any] struct {
 	Items   []T
 }
 
-// pageFunc fetches the page at offset with the given limit.
+// pageFunc fetches the page at offset with the given limit (the listing's limit,
+// which every check of a page uses too).
 type pageFunc[T any] func(ctx context.Context, offset, limit int) (Page[T], error)
 
-// errInconsistent marks a listing that did not add up; listing.read reads it again.
-type errInconsistent struct{ reason string }
+// errBroken is a page that proves the API broken, not a list that moved: read
+// again at most maxSnapshotAttempts times.
+type errBroken struct{ reason string }
 
-func (e *errInconsistent) Error() string { return e.reason }
+func (e *errBroken) Error() string { return e.reason }
 
-// maxListPages bounds a listing without a total: the SDK types total as int32, so
-// no listing holds more than 2^31-1 items.
-const maxListPages = (1<<31 - 1 + PageSize - 1) / PageSize
+func broken(format string, args ...any) error { return &errBroken{fmt.Sprintf(format, args...)} }
+
+// ListTooLongError is a listing that holds, or claims to hold, more than
+// MaxListItems items.
+type ListTooLongError struct {
+	What     string // names the list, e.g. "retention execution tasks"
+	Total    int    // the total the API reported; meaningless when NoTotal
+	NoTotal  bool
+	Listed   int // items that arrived before the read stopped
+	Requests int
+}
+
+func (e *ListTooLongError) Error() string {
+	return fmt.Sprintf("the %s listing is longer than %d items, the most one read takes: the API reported a total of %s and %d items arrived in %d requests. "+
+		"Narrow the read with a filter, and check that endpoint is the SWR API", e.What, MaxListItems, totalText(!e.NoTotal, e.Total), e.Listed, e.Requests)
+}
 
 // listing is one list call as the pager sees it.
-type listing[T any, K comparable] struct {
+type listing[T any, K cmp.Ordered] struct {
 	what        string // names the list in errors and logs, e.g. "retention execution tasks"
 	concurrency int    // requests in flight at most
 	// filtered: the request carried a filter (status, name, namespace_id). Whether
@@ -49,61 +79,166 @@ type listing[T any, K comparable] struct {
 	// unfiltered set. So for a filtered listing total only bounds the listing, which
 	// ends at the first short page.
 	filtered bool
+	limit    int // items per page asked for; 0 is PageSize
 	fetch    pageFunc[T]
-	id       func(T) K // the item's identity for the duplicate check: a number, or an instance's string id
+	id       func(T) K // the item's identity: a number, or an instance's string id
 	logger   Logger    // nil: no log
 }
 
-// listAll reads an unfiltered listing through the one pager; see listing.read.
-func listAll[T any, K comparable](ctx context.Context, what string, concurrency int, fetch pageFunc[T], id func(T) K) ([]T, error) {
-	return listing[T, K]{what: what, concurrency: concurrency, fetch: fetch, id: id}.read(ctx)
-}
-
-// read is the one pager every list call shares. It reads the first page, then the
-// following pages with at most concurrency requests in flight, keeping the API's
-// order, and checks every page as it arrives.
+// read is the one pager every list call shares. A pass reads the first page, then
+// the following pages with at most concurrency requests in flight (see
+// listing.dispatch), and checks every page as it arrives.
 //
-// How far it reads depends on what total can be trusted with:
-//   - Unfiltered with a total (strict): exactly ceil(total/limit) pages, ceil(N/100)
-//     requests for N items (one for none). The result is one consistent snapshot:
-//     every page reported the same total, no page was longer than asked or shorter
-//     than total promised, and exactly total items arrived.
+// How far a pass reads depends on what total can be trusted with:
+//   - Unfiltered with a total (strict): ceil(total/limit) pages, ceil(N/100)
+//     requests for N items (one for none); more when a later page reports a larger
+//     total.
 //   - Filtered, or without a total: until the first short page (fewer items than
 //     limit), and never past a total when there is one. Page i is asked for only
 //     once page i-concurrency has arrived full, so exactly concurrency-1 requests go
 //     out past the short page (fewer when total ends the listing first), whatever
 //     the timing. An empty listing costs one request.
 //
-// In every mode a page that repeats ids already listed, a page longer than limit, a
-// total that changes between pages and items after a short page are proof of a
-// broken listing: the attempt stops at the first such page, and the whole listing
-// is read again, up to maxSnapshotAttempts times, then it fails with an
-// *InconsistentListError. A silently short or padded list is never returned.
+// A pass that saw nothing move (every page reported the same total, no id twice,
+// every page as long as total or the short page promised) is one consistent
+// snapshot, returned in the API's order: a listing that holds still is read once.
+//
+// The API is live, and a list moves under offset pages: a task that starts moves
+// to the front (Harbor orders tasks by start_time DESC, id DESC), so a page repeats
+// the last item of the one before and the item that moved is skipped; sub-tasks
+// and executions are added while they are read. Such a pass is kept and the
+// listing read again, every pass adding its items to one set by id (an item's
+// fields are those of the last pass that listed it). The read is complete when
+//   - strict: the set holds as many items as the largest total a page reported.
+//     Items are only added or moved while a listing is read, never removed, so the
+//     set is then the whole list: every item exactly once, including those the
+//     passes skipped;
+//   - or a pass read page after page showed the list only grew (onlyGrew): every
+//     item it repeated is explained by as many added before it, so it listed
+//     every item that existed when it began;
+//   - or (no total to count against) a pass after the first listed no id the
+//     passes before had not.
+//
+// Passes after a strict pass that moved, and from the third on otherwise, read one
+// page at a time.
+//
+// The items of a listing that moved come in ascending id order, whatever the order
+// of any one pass: the same items always come in the same order. A listing that
+// never holds still long enough fails after maxPasses with an
+// *InconsistentListError saying what moved. A pass that reads exactly the same
+// inconsistent pages as the one before is no list that moved but an API that
+// answers wrongly: it fails with what was wrong. Proofs of a broken API (a page
+// longer than limit, one id twice in one page, a page repeating an earlier one as
+// an API ignoring offset does, a page whose items disagree with its own total) and
+// a negative total fail after maxSnapshotAttempts passes. A silently short, padded or repeated list is never returned, and no
+// listing reads more than MaxListItems items (*ListTooLongError).
 func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
-	var lastReason string
-	for attempt := 1; attempt <= maxSnapshotAttempts; attempt++ {
-		items, err := l.readSnapshot(ctx)
-		var inconsistent *errInconsistent
-		if !errors.As(err, &inconsistent) {
-			return items, err
-		}
-		lastReason = inconsistent.reason
+	if l.limit <= 0 {
+		l.limit = PageSize
 	}
-	return nil, &InconsistentListError{What: l.what, Reason: lastReason, Attempts: maxSnapshotAttempts}
+	var (
+		all       = map[K]T{} // every item the passes that moved listed, by id
+		requests  int
+		brokenRun int
+		previous  uint64 // the signature of the last pass that moved
+		lastMove  string
+	)
+	concurrency := max(1, l.concurrency)
+	for n := 1; n <= maxPasses; n++ {
+		p, err := l.readPass(ctx, concurrency)
+		requests += p.requests
+		var proof *errBroken
+		switch {
+		case errors.As(err, &proof):
+			if brokenRun++; brokenRun == maxSnapshotAttempts {
+				return nil, &InconsistentListError{What: l.what, Reason: proof.reason, Attempts: n}
+			}
+			continue
+		case err != nil:
+			return nil, l.withTotals(err, requests)
+		case p.moved == "":
+			l.logRead(ctx, p, n, requests, len(p.inOrder()))
+			return p.inOrder(), nil
+		}
+		signature := p.signature()
+		if n > 1 && signature == previous {
+			return nil, &InconsistentListError{What: l.what, Reason: p.moved, Attempts: n}
+		}
+		previous, lastMove = signature, p.moved
+		if p.strict || n >= 2 {
+			// Pages read in offset order tell a list that only grew from one that
+			// moved (onlyGrew). A pass that is not strict is read a second time as
+			// the first was, so that pages past its short page (read only when
+			// several are in flight) show the same items again when the API sends
+			// them whatever the list does.
+			concurrency = 1
+		}
+		added := p.addTo(all)
+		if len(all) > MaxListItems {
+			return nil, &ListTooLongError{What: l.what, Total: p.maxTotal, NoTotal: !p.hasTotal, Listed: len(all), Requests: requests}
+		}
+		if p.strict && p.maxTotal == len(all) || p.onlyGrew() || !p.strict && n > 1 && added == 0 {
+			items := sortedByID(all, l.id)
+			l.logRead(ctx, p, n, requests, len(items))
+			return items, nil
+		}
+	}
+	return nil, &InconsistentListError{What: l.what, Attempts: maxPasses, Reason: fmt.Sprintf(
+		"the list kept changing while it was read (%s); read it again once the execution has finished", lastMove)}
 }
 
-// snapshot is one attempt at reading a listing: the pages that arrived, checked as
-// they arrive.
-type snapshot[T any, K comparable] struct {
-	id       func(T) K
-	strict   bool // total is exact: every page's length is known in advance
-	hasTotal bool
-	total    int
+// withTotals fills in the requests of a ListTooLongError a pass returned.
+func (l listing[T, K]) withTotals(err error, requests int) error {
+	var tooLong *ListTooLongError
+	if errors.As(err, &tooLong) {
+		tooLong.What, tooLong.Requests = l.what, requests
+	}
+	return err
+}
 
-	mu    sync.Mutex
-	pages map[int][]T // by page index: memory follows what came, not what total claims
-	seen  map[K]itemPlace
-	short int // index of the first short page that arrived, -1 while none did
+func sortedByID[T any, K cmp.Ordered](all map[K]T, id func(T) K) []T {
+	items := make([]T, 0, len(all))
+	for _, it := range all {
+		items = append(items, it)
+	}
+	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
+	return items
+}
+
+// pass is one reading of a listing: the pages that arrived, checked as they arrive.
+type pass[T any, K cmp.Ordered] struct {
+	id       func(T) K
+	limit    int
+	strict   bool // unfiltered with a total: every page's length is known in advance
+	hasTotal bool
+	total    int // the first page's total
+
+	mu       sync.Mutex
+	pages    map[int]Page[T] // by page index: memory follows what came, not what total claims
+	arrivals []int           // page indices in the order they arrived
+	seen     map[K]itemPlace
+	short    int    // index of the first short page that arrived, -1 while none did
+	items    int    // items that arrived
+	maxTotal int    // the largest total a page reported
+	moved    string // the first sign that the list moved, "" while none
+	requests int
+	// sequential: one page in flight at a time, so pages arrive in offset order;
+	// lastTotal is the total of the page that arrived last (-1: a page had none).
+	// unexplained: a page repeated more items than the total grew by since the page
+	// before, as a reorder does (or total is missing): see onlyGrew.
+	sequential  bool
+	lastTotal   int
+	unexplained bool
+}
+
+// onlyGrew reports whether the pass, read page after page, saw the list only grow:
+// every item a page repeated from an earlier page is explained by as many items
+// added before it (the total grew by at least as much), so no item that existed
+// when the pass began moved back past the page being read or was skipped. Such a
+// pass listed every one of them (and the end of the list: a strict pass reads up
+// to its largest total, another to its short page).
+func (p *pass[T, K]) onlyGrew() bool {
+	return p.sequential && !p.unexplained && (p.strict || p.short >= 0)
 }
 
 // itemPlace is where an id was listed.
@@ -116,202 +251,287 @@ func totalText(hasTotal bool, total int) string {
 	return strconv.Itoa(total)
 }
 
-// add checks page i and keeps it. The error is the proof that the listing is broken.
-func (s *snapshot[T, K]) add(i int, page Page[T]) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	offset, n := i*PageSize, len(page.Items)
-	if i > 0 && (page.NoTotal == s.hasTotal || s.hasTotal && page.Total != s.total) {
-		return &errInconsistent{fmt.Sprintf("the total changed from %s to %s between the pages at offsets 0 and %d",
-			totalText(s.hasTotal, s.total), totalText(!page.NoTotal, page.Total), offset)}
+// move notes a sign that the list moved while the pass read it; the first one
+// names what moved in the error of a listing that never holds still.
+func (p *pass[T, K]) move(format string, args ...any) {
+	if p.moved == "" {
+		p.moved = fmt.Sprintf(format, args...)
 	}
-	if n > PageSize {
-		return &errInconsistent{fmt.Sprintf("the page at offset %d held %d items, more than the limit %d", offset, n, PageSize)}
+}
+
+// add checks page i and keeps it. The error is a proof that the API is broken, or
+// a listing too long to read.
+func (p *pass[T, K]) add(i int, page Page[T]) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	offset, n := i*p.limit, len(page.Items)
+	if n > p.limit {
+		return broken("the page at offset %d held %d items, more than the limit %d", offset, n, p.limit)
 	}
-	// Ids first: a page that repeats another says most plainly what went wrong.
+	if err := p.checkIDs(i, page.Items); err != nil {
+		return err
+	}
+	if p.items += n; p.items > MaxListItems {
+		return &ListTooLongError{Total: p.total, NoTotal: !p.hasTotal, Listed: p.items}
+	}
+	if i > 0 && (page.NoTotal == p.hasTotal || p.hasTotal && page.Total != p.total) {
+		p.move("the total changed from %s to %s between the pages at offsets 0 and %d",
+			totalText(p.hasTotal, p.total), totalText(!page.NoTotal, page.Total), offset)
+	}
+	repeated := 0
 	for pos, item := range page.Items {
-		k := s.id(item)
-		if at, dup := s.seen[k]; dup {
-			return s.duplicate(i, page.Items, k, pos, at)
+		k := p.id(item)
+		if at, dup := p.seen[k]; dup {
+			p.move("id %v was listed on the pages at offsets %d and %d", k, at.page*p.limit, offset)
+			repeated++
+			continue
 		}
-		s.seen[k] = itemPlace{i, pos}
+		p.seen[k] = itemPlace{i, pos}
 	}
-	switch {
-	case s.strict && i == 0 && n < PageSize && n != s.total:
-		return &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", s.total, n)}
-	case s.strict:
-		if want := min(PageSize, s.total-offset); n != want {
-			return &errInconsistent{fmt.Sprintf("the page at offset %d held %d items where the total of %d promised %d", offset, n, s.total, want)}
-		}
-	case s.hasTotal && offset+n > s.total:
-		return &errInconsistent{fmt.Sprintf("the API reported a total of %d but the page at offset %d reaches item %d", s.total, offset, offset+n)}
+	if page.NoTotal || p.lastTotal < 0 {
+		p.lastTotal, p.unexplained = -1, true
+	} else {
+		p.unexplained = p.unexplained || repeated > page.Total-p.lastTotal
+		p.maxTotal, p.lastTotal = max(p.maxTotal, page.Total), page.Total
 	}
-	if !s.strict {
-		if n > 0 && s.short >= 0 && i > s.short {
-			return afterShort(i, n, s.short)
-		}
-		if n < PageSize {
-			for j, p := range s.pages {
-				if j > i && len(p) > 0 {
-					return afterShort(j, len(p), i)
-				}
-			}
-			if s.short < 0 || i < s.short {
-				s.short = i
-			}
-		}
+	if err := p.checkLength(i, page); err != nil {
+		return err
 	}
-	s.pages[i] = page.Items
+	p.pages[i] = page
+	p.arrivals = append(p.arrivals, i)
 	return nil
 }
 
-func afterShort(later, n, short int) error {
-	return &errInconsistent{fmt.Sprintf("the page at offset %d held %d items after a short page at offset %d",
-		later*PageSize, n, short*PageSize)}
+// checkIDs proves an API broken: one id twice within one page, or a page that
+// repeats an earlier one whole, the mark of an API that ignores offset.
+func (p *pass[T, K]) checkIDs(i int, items []T) error {
+	inPage := make(map[K]struct{}, len(items))
+	for _, item := range items {
+		k := p.id(item)
+		if _, dup := inPage[k]; dup {
+			return broken("id %v was listed twice on the page at offset %d", k, i*p.limit)
+		}
+		inPage[k] = struct{}{}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	k := p.id(items[0])
+	at, dup := p.seen[k]
+	if !dup || at.pos != 0 || at.page == i || len(p.pages[at.page].Items) != len(items) {
+		return nil
+	}
+	for pos, item := range p.pages[at.page].Items {
+		if p.id(item) != p.id(items[pos]) {
+			return nil
+		}
+	}
+	return broken("id %v was listed twice: the page at offset %d repeats the page at offset %d (the API may be ignoring offset)",
+		k, i*p.limit, at.page*p.limit)
 }
 
-// duplicate explains an id listed twice; a whole page repeating an earlier one is
-// named as such, the mark of an API that ignores offset.
-func (s *snapshot[T, K]) duplicate(i int, items []T, k K, pos int, at itemPlace) error {
-	if at.page == i {
-		return &errInconsistent{fmt.Sprintf("id %v was listed twice on the page at offset %d", k, i*PageSize)}
+// checkLength proves a page inconsistent with itself: one answer whose items do
+// not agree with its own total (shorter than it promised, or reaching past it) is
+// no list that moved but an API answering wrongly. A page with items after a short
+// page is noted as movement: the list grew at its end between the two.
+func (p *pass[T, K]) checkLength(i int, page Page[T]) error {
+	offset, n := i*p.limit, len(page.Items)
+	total := p.total
+	if !page.NoTotal {
+		total = page.Total
 	}
-	if earlier := s.pages[at.page]; pos == 0 && at.pos == 0 && len(earlier) == len(items) {
-		same := true
-		for p := range items {
-			same = same && s.id(items[p]) == s.id(earlier[p])
+	switch {
+	case p.strict && i == 0 && n < p.limit && n != total:
+		return broken("the API reported a total of %d but listed %d", total, n)
+	case p.strict:
+		if want := max(0, min(p.limit, total-offset)); n != want {
+			return broken("the page at offset %d held %d items where the total of %d promised %d", offset, n, total, want)
 		}
-		if same {
-			return &errInconsistent{fmt.Sprintf("id %v was listed twice: the page at offset %d repeats the page at offset %d (the API may be ignoring offset)",
-				k, i*PageSize, at.page*PageSize)}
+	case !page.NoTotal && offset+n > total:
+		return broken("the API reported a total of %d but the page at offset %d reaches item %d", total, offset, offset+n)
+	}
+	if p.strict {
+		return nil
+	}
+	if n > 0 && p.short >= 0 && i > p.short {
+		p.afterShort(i, n, p.short)
+	}
+	if n < p.limit {
+		for j, later := range p.pages {
+			if j > i && len(later.Items) > 0 {
+				p.afterShort(j, len(later.Items), i)
+			}
+		}
+		if p.short < 0 || i < p.short {
+			p.short = i
 		}
 	}
-	return &errInconsistent{fmt.Sprintf("id %v was listed twice (on the pages at offsets %d and %d)", k, at.page*PageSize, i*PageSize)}
+	return nil
+}
+
+func (p *pass[T, K]) afterShort(later, n, short int) {
+	p.move("the page at offset %d held %d items after a short page at offset %d", later*p.limit, n, short*p.limit)
+}
+
+// pages reports how many pages the pass reads: ceil(total/limit) by the largest
+// total reported, or up to the bound when total is missing.
+func (p *pass[T, K]) wantPages() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.hasTotal {
+		return MaxListItems/p.limit + 1
+	}
+	return max(1, (p.maxTotal+p.limit-1)/p.limit)
 }
 
 // shortBy reports whether a page at index <= i arrived short.
-func (s *snapshot[T, K]) shortBy(i int) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.short >= 0 && s.short <= i
+func (p *pass[T, K]) shortBy(i int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.short >= 0 && p.short <= i
 }
 
-func (l listing[T, K]) readSnapshot(ctx context.Context) ([]T, error) {
-	first, err := l.fetch(ctx, 0, PageSize)
-	if err != nil {
-		return nil, err
+// inOrder is the pass's items in the API's order: its pages up to the short one.
+func (p *pass[T, K]) inOrder() []T {
+	last := len(p.pages) - 1
+	if !p.strict && p.short >= 0 {
+		last = p.short
 	}
-	s := &snapshot[T, K]{
-		id: l.id, hasTotal: !first.NoTotal, total: first.Total, short: -1,
-		pages: map[int][]T{}, seen: make(map[K]itemPlace, len(first.Items)),
-	}
-	s.strict = s.hasTotal && !l.filtered
-	if s.hasTotal && s.total < 0 {
-		return nil, &errInconsistent{fmt.Sprintf("the API reported a negative total (%d)", s.total)}
-	}
-	if err := s.add(0, first); err != nil {
-		return nil, err
-	}
-	// The pages there can be: ceil(total/limit) with a total (which the API may report
-	// as anything up to 2^31-1, so nothing is sized by it), else up to maxListPages.
-	numPages := maxListPages
-	if s.hasTotal {
-		numPages = max(1, (s.total+PageSize-1)/PageSize)
-	}
-	concurrency := max(1, l.concurrency)
-	requests := 1
-
-	if len(first.Items) == PageSize && numPages > 1 {
-		g, gctx := errgroup.WithContext(ctx)
-		// arrived[i] closes when page i arrived and passed its checks.
-		arrived := []chan struct{}{nil}
-		// A strict listing's pages are known from total, so any free slot takes the
-		// next page: a slow page holds up no other. Otherwise page i waits for page
-		// i-concurrency, so that what is asked for depends only on pages that
-		// arrived, and a read costs the same requests however the timing falls.
-		var slots chan struct{}
-		if s.strict {
-			slots = make(chan struct{}, concurrency)
-		}
-	dispatch:
-		for i := 1; i < numPages; i++ {
-			if slots != nil {
-				select {
-				case slots <- struct{}{}:
-				case <-gctx.Done():
-					break dispatch
-				}
-			} else if j := i - concurrency; j >= 1 {
-				select {
-				case <-arrived[j]:
-				case <-gctx.Done():
-					break dispatch
-				}
-			}
-			if gctx.Err() != nil || s.shortBy(i-concurrency) {
-				break
-			}
-			done := make(chan struct{})
-			arrived = append(arrived, done)
-			requests++
-			g.Go(func() error {
-				if slots != nil {
-					defer func() { <-slots }()
-				}
-				page, err := l.fetch(gctx, i*PageSize, PageSize)
-				if err != nil {
-					return err
-				}
-				if err := s.add(i, page); err != nil {
-					return err
-				}
-				close(done)
-				return nil
-			})
-		}
-		err := g.Wait()
-		if err == nil {
-			// Cancelled before every page was asked for.
-			err = ctx.Err()
-		}
-		if err != nil {
-			// A cancelled plan wins over what the cancellation made the workers report.
-			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-				return nil, fmt.Errorf("%w: %v", ctxErr, err)
-			}
-			return nil, err
-		}
-		if !s.strict && s.short < 0 && !s.hasTotal {
-			return nil, &errInconsistent{fmt.Sprintf("the listing did not end within %d pages", maxListPages)}
-		}
-	}
-
-	last := numPages - 1
-	if !s.strict && s.short >= 0 {
-		last = s.short
-	}
-	items := make([]T, 0, len(s.seen))
+	items := make([]T, 0, p.items)
 	for i := 0; i <= last; i++ {
-		items = append(items, s.pages[i]...)
+		items = append(items, p.pages[i].Items...)
 	}
-	if s.strict && len(items) != s.total {
-		return nil, &errInconsistent{fmt.Sprintf("the API reported a total of %d but listed %d", s.total, len(items))}
-	}
-	l.logTolerated(ctx, s, len(items), requests)
-	return items, nil
+	return items
 }
 
-// logTolerated says at debug level when the listing was read without trusting total.
-func (l listing[T, K]) logTolerated(ctx context.Context, s *snapshot[T, K], listed, requests int) {
-	if l.logger == nil || s.strict {
+// addTo adds the pass's items to all (a page that arrived later wins) and returns
+// how many ids were new.
+func (p *pass[T, K]) addTo(all map[K]T) (added int) {
+	for _, i := range p.arrivals {
+		for _, item := range p.pages[i].Items {
+			k := p.id(item)
+			if _, known := all[k]; !known {
+				added++
+			}
+			all[k] = item
+		}
+	}
+	return added
+}
+
+// signature identifies what the pass read: every page's total and ids.
+func (p *pass[T, K]) signature() uint64 {
+	h := fnv.New64a()
+	for i := 0; i < len(p.pages)+1; i++ {
+		page, ok := p.pages[i]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(h, "%d:%v:%d:", i, page.NoTotal, page.Total)
+		for _, item := range page.Items {
+			fmt.Fprintf(h, "%v,", p.id(item))
+		}
+	}
+	return h.Sum64()
+}
+
+// readPass reads the listing once.
+func (l listing[T, K]) readPass(ctx context.Context, concurrency int) (*pass[T, K], error) {
+	p := &pass[T, K]{id: l.id, limit: l.limit, short: -1, requests: 1, pages: map[int]Page[T]{}, seen: map[K]itemPlace{},
+		sequential: concurrency == 1}
+	first, err := l.fetch(ctx, 0, l.limit)
+	if err != nil {
+		return p, err
+	}
+	p.hasTotal, p.total, p.maxTotal, p.lastTotal = !first.NoTotal, first.Total, first.Total, first.Total
+	p.strict = p.hasTotal && !l.filtered
+	switch {
+	case p.hasTotal && p.total < 0:
+		return p, broken("the API reported a negative total (%d)", p.total)
+	case p.strict && p.total > MaxListItems:
+		return p, &ListTooLongError{Total: p.total, Listed: len(first.Items)}
+	}
+	if err := p.add(0, first); err != nil {
+		return p, err
+	}
+	if len(first.Items) < l.limit {
+		return p, nil
+	}
+	// A strict pass reads again past the pages it asked for when a later page
+	// reported a larger total: the list grew while it was read.
+	for next := 1; next < p.wantPages(); {
+		if next, err = l.dispatch(ctx, p, next, concurrency); err != nil || !p.strict {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// dispatch asks for the pages from index from on, with at most concurrency in
+// flight: page i goes out once page i-concurrency arrived, so that what is asked
+// for depends only on pages that arrived and a read costs the same requests
+// however the timing falls. It stops at the pages the pass wants, or once a page
+// at least concurrency before arrived short (not strict), and returns the index
+// of the first page it did not ask for.
+func (l listing[T, K]) dispatch(ctx context.Context, p *pass[T, K], from, concurrency int) (int, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	arrived := map[int]chan struct{}{}
+	i := from
+	for ; i < p.wantPages(); i++ {
+		if j := i - concurrency; j >= from {
+			select {
+			case <-arrived[j]:
+			case <-gctx.Done():
+			}
+		}
+		if gctx.Err() != nil || !p.strict && p.shortBy(i-concurrency) {
+			break
+		}
+		index, done := i, make(chan struct{})
+		arrived[i] = done
+		p.mu.Lock()
+		p.requests++
+		p.mu.Unlock()
+		g.Go(func() error {
+			page, err := l.fetch(gctx, index*l.limit, l.limit)
+			if err != nil {
+				return err
+			}
+			if err := p.add(index, page); err != nil {
+				return err
+			}
+			close(done)
+			return nil
+		})
+	}
+	err := g.Wait()
+	if err == nil {
+		// Cancelled before every page was asked for.
+		err = ctx.Err()
+	}
+	// A cancelled plan wins over what the cancellation made the workers report.
+	if ctxErr := ctx.Err(); err != nil && ctxErr != nil && !errors.Is(err, ctxErr) {
+		return i, fmt.Errorf("%w: %v", ctxErr, err)
+	}
+	return i, err
+}
+
+// logRead says at debug level how a listing was read: how many passes a listing
+// that moved took, or that total was not trusted.
+func (l listing[T, K]) logRead(ctx context.Context, p *pass[T, K], passes, requests, listed int) {
+	if l.logger == nil {
 		return
 	}
 	fields := map[string]any{"list": l.what, "listed": listed, "requests": requests}
 	switch {
-	case !s.hasTotal:
+	case passes > 1:
+		fields["passes"] = passes
+		l.logger.Debug(ctx, "SWR API listing moved while it was read: read again until every item was listed once", fields)
+	case p.strict:
+	case !p.hasTotal:
 		l.logger.Debug(ctx, "SWR API listing without a total: read until a short page", fields)
-	case listed < s.total:
-		fields["total"] = s.total
+	case listed < p.total:
+		fields["total"] = p.total
 		l.logger.Debug(ctx, "SWR API total counts more than the filter matched (the unfiltered set): read until a short page", fields)
 	}
 }

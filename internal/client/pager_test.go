@@ -1,16 +1,25 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
 
 type item struct{ id int64 }
 
-// pagesOf serves items in pages, letting a test corrupt what the API says.
+// listAll reads an unfiltered listing through the one pager, as the tests of the
+// pager do; see listing.read.
+func listAll[T any, K cmp.Ordered](ctx context.Context, what string, concurrency int, fetch pageFunc[T], id func(T) K) ([]T, error) {
+	return listing[T, K]{what: what, concurrency: concurrency, fetch: fetch, id: id}.read(ctx)
+}
+
+// scriptedAPI serves items in pages, letting a test corrupt what the API says.
 type scriptedAPI struct {
 	items []item
 	// corrupt may change a page before it is served; call counts every request.
@@ -42,45 +51,55 @@ func items(n int) []item {
 
 func idOf(i item) int64 { return i.id }
 
-// Inconsistent listings are read again a bounded number of times, then fail with
-// a diagnostic of what was wrong; a listing that settles on a re-read succeeds.
+// A listing that answers wrongly fails with a diagnostic of what was wrong: a proof
+// of a broken API (a page longer than limit or than its own total promised, one id
+// twice in a page, a negative total) after maxSnapshotAttempts reads, an
+// inconsistency between pages that is the same on every read (so no list that
+// moved) after two identical reads. A listing that changes once, then
+// settles, is read again and returned whole.
 func TestPager_InconsistentListings(t *testing.T) {
 	cases := []struct {
-		name    string
-		n       int
-		corrupt func(call, offset int, p *Page[item])
-		reason  string
+		name     string
+		n        int
+		corrupt  func(call, offset int, p *Page[item])
+		reason   string
+		attempts int
 	}{
-		{"total larger than delivered", 150, func(_, offset int, p *Page[item]) { p.Total = 180 }, "promised"},
-		{"total changes between pages", 250, func(_, offset int, p *Page[item]) {
+		{"total larger than delivered", 150, func(_, offset int, p *Page[item]) { p.Total = 180 }, "promised", maxSnapshotAttempts},
+		{"a page short of its own total", 250, func(_, offset int, p *Page[item]) {
 			if offset == 200 {
 				p.Total = 251
 			}
-		}, "total changed from 250 to 251"},
+		}, "the page at offset 200 held 50 items where the total of 251 promised 51", maxSnapshotAttempts},
 		{"same id on two pages", 200, func(_, offset int, p *Page[item]) {
 			if offset == 100 {
 				p.Items[0].id = 1
 			}
-		}, "id 1 was listed twice"},
+		}, "id 1 was listed on the pages at offsets 0 and 100", 2},
 		{"page longer than limit", 150, func(_, offset int, p *Page[item]) {
 			if offset == 100 {
 				p.Items = append(p.Items, items(60)...)
 			}
-		}, "more than the limit"},
-		{"first page longer than limit", 50, func(_, offset int, p *Page[item]) { p.Items = items(101) }, "more than the limit"},
-		{"short first page", 50, func(_, _ int, p *Page[item]) { p.Items = p.Items[:10] }, "total of 50 but listed 10"},
-		{"negative total", 0, func(_, _ int, p *Page[item]) { p.Total = -1 }, "negative total"},
+		}, "more than the limit", maxSnapshotAttempts},
+		{"first page longer than limit", 50, func(_, offset int, p *Page[item]) { p.Items = items(101) }, "more than the limit", maxSnapshotAttempts},
+		{"one id twice in a page", 150, func(_, offset int, p *Page[item]) {
+			if offset == 100 {
+				p.Items[7].id = p.Items[3].id
+			}
+		}, "id 104 was listed twice on the page at offset 100", maxSnapshotAttempts},
+		{"short first page", 50, func(_, _ int, p *Page[item]) { p.Items = p.Items[:10] }, "total of 50 but listed 10", maxSnapshotAttempts},
+		{"negative total", 0, func(_, _ int, p *Page[item]) { p.Total = -1 }, "negative total", maxSnapshotAttempts},
 	}
 	for _, tc := range cases {
 		for _, concurrency := range []int{1, 4} {
 			api := &scriptedAPI{items: items(tc.n), corrupt: tc.corrupt}
 			got, err := listAll(context.Background(), "things", concurrency, api.fetch, idOf)
 			var inconsistent *InconsistentListError
-			if !errors.As(err, &inconsistent) {
+			if !errors.As(err, &inconsistent) || got != nil {
 				t.Fatalf("%s P=%d: got %d items, err %v; want an InconsistentListError", tc.name, concurrency, len(got), err)
 			}
-			if inconsistent.Attempts != maxSnapshotAttempts || !strings.Contains(inconsistent.Reason, tc.reason) {
-				t.Errorf("%s P=%d: %v", tc.name, concurrency, err)
+			if inconsistent.Attempts != tc.attempts || !strings.Contains(inconsistent.Reason, tc.reason) {
+				t.Errorf("%s P=%d: %v; want %d attempts, a reason with %q", tc.name, concurrency, err, tc.attempts, tc.reason)
 			}
 		}
 	}
@@ -92,8 +111,12 @@ func TestPager_InconsistentListings(t *testing.T) {
 		}
 	}}
 	got, err := listAll(context.Background(), "things", 1, api.fetch, idOf)
-	if err != nil || len(got) != 250 {
-		t.Fatalf("settling listing: %d items, err %v", len(got), err)
+	if err != nil {
+		t.Fatalf("settling listing: %v", err)
+	}
+	wantItems(t, "settling listing", got, 250)
+	if n := api.calls.Load(); n != 6 {
+		t.Errorf("settling listing: %d requests, want 3 + 3", n)
 	}
 }
 
@@ -115,17 +138,65 @@ func TestPager_KeepsTheAPIOrderAtAnyConcurrency(t *testing.T) {
 	}
 }
 
+// A failed page ends the listing with its error: page i goes out only once page
+// i-P arrived, so with the page at offset 300 (index 3) failing no page from index
+// 3+P on is ever asked for, and a sequential read asks for nothing after it.
 func TestPager_AnErrorStopsTheListing(t *testing.T) {
 	boom := errors.New("boom")
-	var calls atomic.Int32
-	_, err := listAll(context.Background(), "things", 4, func(_ context.Context, offset, limit int) (Page[item], error) {
-		calls.Add(1)
-		if offset == 300 {
-			return Page[item]{}, boom
+	for _, concurrency := range []int{1, 2, 4} {
+		var mu sync.Mutex
+		var asked []int
+		_, err := listAll(context.Background(), "things", concurrency, func(_ context.Context, offset, limit int) (Page[item], error) {
+			mu.Lock()
+			asked = append(asked, offset)
+			mu.Unlock()
+			if offset == 300 {
+				return Page[item]{}, boom
+			}
+			page := Page[item]{Total: 1000}
+			for j := range min(limit, 1000-offset) {
+				page.Items = append(page.Items, item{id: int64(offset + j + 1)}) // unique across pages
+			}
+			return page, nil
+		}, idOf)
+		if !errors.Is(err, boom) {
+			t.Fatalf("P=%d: err %v, want the page's error", concurrency, err)
 		}
-		return Page[item]{Total: 1000, Items: items(limit)[:min(limit, 1000-offset)]}, nil
-	}, func(i item) int64 { return i.id + int64(calls.Load())*1000 })
-	if !errors.Is(err, boom) {
-		t.Fatalf("err %v", err)
+		for _, offset := range asked {
+			if offset >= (3+concurrency)*PageSize {
+				t.Errorf("P=%d: asked for offset %d after the page at offset 300 failed (asked %v)", concurrency, offset, asked)
+			}
+		}
+		if concurrency == 1 && fmt.Sprint(asked) != "[0 100 200 300]" {
+			t.Errorf("P=1: asked %v, want [0 100 200 300]", asked)
+		}
+	}
+}
+
+// The limit a listing asks for is the limit every check uses: with limit 10, a
+// page of 10 is full and one of 11 too long.
+func TestPager_ChecksPagesAgainstTheLimitItAskedFor(t *testing.T) {
+	var limits []int
+	api := &scriptedAPI{items: items(35)}
+	fetch := func(ctx context.Context, offset, limit int) (Page[item], error) {
+		limits = append(limits, limit)
+		return api.fetch(ctx, offset, limit)
+	}
+	got, err := listing[item, int64]{what: "things", concurrency: 1, limit: 10, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, "limit 10", got, 35)
+	if fmt.Sprint(limits) != "[10 10 10 10]" {
+		t.Errorf("limits asked %v, want 4 pages of 10", limits)
+	}
+	long := &scriptedAPI{items: items(35), corrupt: func(_, offset int, p *Page[item]) {
+		if offset == 10 {
+			p.Items = append(p.Items, item{id: 99})
+		}
+	}}
+	_, err = listing[item, int64]{what: "things", concurrency: 1, limit: 10, fetch: long.fetch, id: idOf}.read(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "the page at offset 10 held 11 items, more than the limit 10") {
+		t.Errorf("a page of 11 for limit 10: %v", err)
 	}
 }

@@ -74,6 +74,7 @@ func (s *Server) listAccount(r *http.Request, m routeMatch) ([]byte, *apiError) 
 	if e != nil {
 		return nil, e
 	}
+	s.tick()
 	if m.kind == routeInstances {
 		return s.listInstances(q, p)
 	}

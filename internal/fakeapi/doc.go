@@ -1,6 +1,7 @@
 // Package fakeapi is an in-process fake of the SWR Enterprise retention API and of
-// the two IAM calls the provider needs, written from ../shared/api/README.md
-// (relative to the repository's root).
+// the two IAM calls the provider needs, written from the official API reference,
+// the official Go SDK (huaweicloud-sdk-go-v3, services/swr/v2) and Harbor, which
+// SWR Enterprise is built on.
 //
 // # Endpoints
 //
@@ -36,9 +37,18 @@
 // namespaces list (in namespace-id order) filters name by substring and public
 // ("true" or "false", as the SDK's string enum). An instance that SetInstance did
 // not describe is listed as a Running placeholder named after its id.
-// policies list filters name by substring and namespace_id by equality.
 // SetListingQuirks changes that to what a real API may do instead: total counting
 // the unfiltered set, total absent or null, filters ignored, offset ignored.
+//
+// # Listings that move while they are read
+//
+// SetMotion makes one listing move as the live service's do, on a logical clock
+// (the list requests served, never wall time): tasks starting in Harbor's order
+// (start_time DESC, id DESC; each task that starts moves to the front, statuses go
+// Pending, InProgress, then final), tasks failing (a status=Failed listing grows),
+// sub-tasks of a running task growing, executions starting at the front, or a
+// listing that never holds still (a task more at the front, and one moved there,
+// on every request), or policies, namespaces and instances added at the front. The zero Motion stops it; swr-fake's -move flags set it.
 //
 // # Errors
 //

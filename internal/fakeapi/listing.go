@@ -27,21 +27,29 @@ const (
 
 var totalModeNames = []string{"filtered", "unfiltered", "absent", "null"}
 
-func (m TotalMode) String() string {
-	if m >= 0 && int(m) < len(totalModeNames) {
-		return totalModeNames[m]
-	}
-	return fmt.Sprintf("TotalMode(%d)", int(m))
-}
+func (m TotalMode) String() string { return enumName(m, totalModeNames, "TotalMode") }
 
 // ParseTotalMode reads a TotalMode by its name: filtered, unfiltered, absent, null.
 func ParseTotalMode(name string) (TotalMode, error) {
-	for i, n := range totalModeNames {
+	return parseEnum[TotalMode](name, totalModeNames, "total mode")
+}
+
+// enumName and parseEnum name the values of the fake's switches (TotalMode,
+// MotionKind) by a list of names, one a value from 0.
+func enumName[T ~int](v T, names []string, typ string) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, int(v))
+}
+
+func parseEnum[T ~int](name string, names []string, what string) (T, error) {
+	for i, n := range names {
 		if n == name {
-			return TotalMode(i), nil
+			return T(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown total mode %q: want one of %s", name, strings.Join(totalModeNames, ", "))
+	return 0, fmt.Errorf("unknown %s %q: want one of %s", what, name, strings.Join(names, ", "))
 }
 
 // ListingQuirks change how every list call answers. The zero value is the fake's

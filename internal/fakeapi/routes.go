@@ -319,24 +319,25 @@ func statusFilter[T any](status string, get func(*T) string) func(*T) bool {
 	return func(t *T) bool { return get(t) == status }
 }
 
-// list serves the four list calls with one validator and one paginator.
+// listPath is a list call's path parameters, parsed.
+type listPath struct {
+	policyID, executionID, taskID int64
+}
+
+// policyFilter is the policies list's name and namespace_id filters.
+type policyFilter struct {
+	name        string
+	namespaceID int64
+	hasNS       bool
+}
+
+// list serves the four list calls with one validator and one paginator: parse the
+// path and the query, let a motion move the data (motion.go), copy what the path
+// names, answer the page.
 func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
-	var policyID, executionID, taskID int64
-	var e *apiError
-	if m.kind != routePolicies {
-		if policyID, e = parseID("policy_id", m.policyID); e != nil {
-			return nil, e
-		}
-	}
-	if m.kind == routeTasks || m.kind == routeSubTasks {
-		if executionID, e = parseID("execution_id", m.executionID); e != nil {
-			return nil, e
-		}
-	}
-	if m.kind == routeSubTasks {
-		if taskID, e = parseID("task_id", m.taskID); e != nil {
-			return nil, e
-		}
+	ids, e := parseListPath(m)
+	if e != nil {
+		return nil, e
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -349,75 +350,117 @@ func (s *Server) list(r *http.Request, m routeMatch) ([]byte, *apiError) {
 	if _, ok := q["status"]; ok && m.kind == routeExecutions {
 		return nil, badRequest("the executions list takes no status parameter, only offset and limit")
 	}
-	var nameFilter string
-	var nsFilter int64
-	var hasNS bool
+	var pf policyFilter
 	if m.kind == routePolicies {
-		if v, ok, e := singleParam(q, "name"); e != nil {
+		if pf, e = parsePolicyFilter(q); e != nil {
 			return nil, e
-		} else if ok {
-			nameFilter = v
-		}
-		if v, ok, e := singleParam(q, "namespace_id"); e != nil {
-			return nil, e
-		} else if ok {
-			if nsFilter, e = parseID("namespace_id", v); e != nil {
-				return nil, e
-			}
-			hasNS = true
 		}
 	}
-
-	// Copy what is needed under the read lock: stored slices are replaced, never mutated.
-	s.mu.RLock()
-	res, e := s.resolveLocked(m, policyID, executionID, m.kind == routeTasks || m.kind == routeSubTasks)
-	var tasks []Task
-	var subs []SubTask
-	var execs []Execution
-	var policies []Policy
-	if e == nil {
-		switch m.kind {
-		case routePolicies:
-			policies = make([]Policy, len(res.inst.policies))
-			for i, pol := range res.inst.policies {
-				policies[i] = pol.meta
-			}
-		case routeExecutions:
-			execs = make([]Execution, len(res.policy.execs))
-			for i, ex := range res.policy.execs {
-				execs[i] = ex.meta
-			}
-		case routeTasks:
-			tasks = res.exec.tasks
-		case routeSubTasks:
-			var known bool
-			subs, known = res.exec.subtasks[taskID]
-			if _, isTask := res.exec.taskIDs[taskID]; !known && !isTask {
-				e = notFound("task %d not found in execution %d", taskID, executionID)
-			}
-		}
-	}
-	s.mu.RUnlock()
+	s.tick()
+	data, e := s.listData(m, ids)
 	if e != nil {
 		return nil, e
 	}
+	return s.answer(m.kind, data, p, pf), nil
+}
 
-	quirks := s.listingQuirks()
+func parseListPath(m routeMatch) (listPath, *apiError) {
+	var ids listPath
+	var e *apiError
+	if m.kind != routePolicies {
+		if ids.policyID, e = parseID("policy_id", m.policyID); e != nil {
+			return ids, e
+		}
+	}
+	if m.kind == routeTasks || m.kind == routeSubTasks {
+		if ids.executionID, e = parseID("execution_id", m.executionID); e != nil {
+			return ids, e
+		}
+	}
+	if m.kind == routeSubTasks {
+		if ids.taskID, e = parseID("task_id", m.taskID); e != nil {
+			return ids, e
+		}
+	}
+	return ids, nil
+}
+
+func parsePolicyFilter(q url.Values) (policyFilter, *apiError) {
+	var pf policyFilter
+	if v, ok, e := singleParam(q, "name"); e != nil {
+		return pf, e
+	} else if ok {
+		pf.name = v
+	}
+	if v, ok, e := singleParam(q, "namespace_id"); e != nil {
+		return pf, e
+	} else if ok {
+		if pf.namespaceID, e = parseID("namespace_id", v); e != nil {
+			return pf, e
+		}
+		pf.hasNS = true
+	}
+	return pf, nil
+}
+
+// listData is what a list call's path names, copied under the read lock (stored
+// slices are replaced, never mutated).
+type listData struct {
+	tasks    []Task
+	subs     []SubTask
+	execs    []Execution
+	policies []Policy
+}
+
+func (s *Server) listData(m routeMatch, ids listPath) (listData, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var d listData
+	res, e := s.resolveLocked(m, ids.policyID, ids.executionID, m.kind == routeTasks || m.kind == routeSubTasks)
+	if e != nil {
+		return d, e
+	}
 	switch m.kind {
 	case routePolicies:
+		d.policies = make([]Policy, len(res.inst.policies))
+		for i, pol := range res.inst.policies {
+			d.policies[i] = pol.meta
+		}
+	case routeExecutions:
+		d.execs = make([]Execution, len(res.policy.execs))
+		for i, ex := range res.policy.execs {
+			d.execs[i] = ex.meta
+		}
+	case routeTasks:
+		d.tasks = res.exec.tasks
+	case routeSubTasks:
+		var known bool
+		d.subs, known = res.exec.subtasks[ids.taskID]
+		if _, isTask := res.exec.taskIDs[ids.taskID]; !known && !isTask {
+			return d, notFound("task %d not found in execution %d", ids.taskID, ids.executionID)
+		}
+	}
+	return d, nil
+}
+
+// answer pages the data of one list call as the listing quirks say.
+func (s *Server) answer(kind routeKind, d listData, p pageQuery, pf policyFilter) []byte {
+	quirks := s.listingQuirks()
+	switch kind {
+	case routePolicies:
 		var keep func(*Policy) bool
-		if nameFilter != "" || hasNS {
+		if pf.name != "" || pf.hasNS {
 			keep = func(pol *Policy) bool {
-				return strings.Contains(pol.Name, nameFilter) && (!hasNS || pol.NamespaceID == nsFilter)
+				return strings.Contains(pol.Name, pf.name) && (!pf.hasNS || pol.NamespaceID == pf.namespaceID)
 			}
 		}
-		return listAnswer("retentions", policies, p, keep, quirks, s.renderTimes), nil
+		return listAnswer("retentions", d.policies, p, keep, quirks, s.renderTimes)
 	case routeExecutions:
-		return listAnswer("executions", execs, p, nil, quirks, s.renderTimes), nil
+		return listAnswer("executions", d.execs, p, nil, quirks, s.renderTimes)
 	case routeTasks:
-		return listAnswer("tasks", tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks, s.renderTimes), nil
+		return listAnswer("tasks", d.tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks, s.renderTimes)
 	default:
-		return listAnswer("sub_tasks", subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks, s.renderTimes), nil
+		return listAnswer("sub_tasks", d.subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks, s.renderTimes)
 	}
 }
 

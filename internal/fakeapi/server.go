@@ -105,6 +105,7 @@ type Server struct {
 
 	mu        sync.RWMutex
 	instances map[string]*instanceState
+	motion    *motionState // motion.go; nil: nothing moves
 	tlsCert   []byte
 
 	faultMu sync.Mutex

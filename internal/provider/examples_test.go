@@ -50,6 +50,7 @@ var exampleCases = map[string]func(*testing.T, string){
 	"data-sources/swr_retention_execution_tasks/failed-tasks":     testFailedTasksExample,
 	"data-sources/swr_retention_execution_tasks/gate":             testTasksGateExample,
 	"data-sources/swr_retention_execution_tasks/removed-versions": testRemovedVersionsExample,
+	"data-sources/swr_retention_execution_tasks/progress":         testProgressExample,
 	"data-sources/swr_retention_execution_tasks/timeouts":         testTimeoutsExample,
 	"data-sources/swr_retention_execution_sub_tasks":              testSubTasksExample,
 }

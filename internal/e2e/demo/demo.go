@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -27,7 +28,49 @@ var Examples = []string{
 	"examples/demo",          // every task of one execution, summed up
 	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
 	"examples/account-audit", // every instance, namespace and policy of the account
+	ProgressExample,          // the newest execution, read while it runs
 }
+
+// ProgressExample follows the newest execution of the sample's policy 7 while it
+// runs: the demo makes execution 114 move as Harbor's do, 250 tasks starting one a
+// request, so the view shows a read of a list that moves under it.
+const ProgressExample = "examples/data-sources/swr_retention_execution_tasks/progress"
+
+// running is how the demo makes the sample's running execution move.
+var running = fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 1, Pending: 250, Execution: fakeapi.ExecutionKey{
+	InstanceID: fakeapi.SampleInstance, Namespace: fakeapi.SampleNamespace, PolicyID: fakeapi.SamplePolicyID, ExecutionID: fakeapi.SampleEmptyExecution}}
+
+// providerFile configures the provider for an example that has no provider block
+// of its own (the data-source examples of the docs), with the variables the demo
+// sets.
+const providerFile = `terraform {
+  required_providers {
+    swr = {
+      source = "swr-iac/swr"
+    }
+  }
+}
+
+variable "endpoint" {
+  type = string
+}
+
+variable "auth_token" {
+  type      = string
+  sensitive = true
+}
+
+variable "region" {
+  type = string
+}
+
+provider "swr" {
+  endpoint     = var.endpoint
+  iam_endpoint = var.endpoint
+  auth_token   = var.auth_token
+  region       = var.region
+}
+`
 
 // Options of a demo run.
 type Options struct {
@@ -65,8 +108,25 @@ func Run(ctx context.Context, o Options) error {
 			continue
 		}
 		fake.ResetRequests()
+		if ex == ProgressExample {
+			fake.SetMotion(running)
+		}
 		if err := runExample(ctx, o, cli, ws, fake, ex); err != nil {
 			return fmt.Errorf("%s: %w", ex, err)
+		}
+		if ex == ProgressExample {
+			passes, requests := 0, 0
+			for _, r := range fake.Requests() {
+				if strings.HasSuffix(r.Path, fmt.Sprintf("/executions/%d/tasks", running.Execution.ExecutionID)) {
+					requests++
+					if r.Query.Get("offset") == "0" {
+						passes++
+					}
+				}
+			}
+			fmt.Fprintf(o.Out, "==> execution %d moved %d times while it was read (a task starting on every request): %s over its %d tasks, %s, every task once\n",
+				running.Execution.ExecutionID, fake.MotionSteps(), plural(passes, "pass", "passes"), running.Pending, plural(requests, "request", "requests"))
+			fake.SetMotion(fakeapi.Motion{})
 		}
 	}
 	return nil
@@ -112,6 +172,12 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	if err != nil {
 		return err
 	}
+	if !slices.Contains(declared, "endpoint") {
+		if err := os.WriteFile(filepath.Join(dir, "demo_provider.tf"), []byte(providerFile), 0o600); err != nil {
+			return err
+		}
+		declared = append(declared, "endpoint", "auth_token", "region")
+	}
 	// fail_on_failure=false: the audits' gate would stop the run on the sample's
 	// failed execution; the demo shows the finding as a warning and goes on.
 	fakeValues := map[string]string{"endpoint": fake.URL, "auth_token": fake.Token, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
@@ -139,12 +205,13 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	}
 	Render(o.Out, order, outputs, o.Rows)
 	count, _, _ := fake.RequestStats()
-	fmt.Fprintf(o.Out, "==> the fake served %d requests\n", count)
+	fmt.Fprintf(o.Out, "==> the fake served %s\n", plural(count, "request", "requests"))
 	return nil
 }
 
 // Warnings returns each "Warning:" message of a CLI run (a failed check block
-// is one), from its title to the next message, blank lines dropped.
+// is one), from its title to the next message: the title and the message, without
+// the source excerpt (file, line, values) and blank lines.
 func Warnings(log string) []string {
 	var out []string
 	var cur []string
@@ -154,10 +221,15 @@ func Warnings(log string) []string {
 			cur = nil
 		}
 	}
-	on := false
+	on, source := false, false
 	for _, line := range strings.Split(log, "\n") {
 		t := strings.TrimLeft(line, "│╷ ")
 		switch {
+		case source && strings.TrimSpace(t) == "":
+			source = false // the source excerpt ends at a blank line: the message follows
+		case source:
+		case on && strings.HasPrefix(t, "on ") && strings.Contains(t, " line "):
+			source = true // "on main.tf line 3, in check ...", the source line, the values
 		case strings.HasPrefix(t, "╵"):
 			flush()
 			on = false
@@ -181,4 +253,12 @@ func Warnings(log string) []string {
 		}
 	}
 	return kept
+}
+
+// plural is n with the noun that agrees with it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

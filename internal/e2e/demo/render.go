@@ -106,45 +106,91 @@ func renderValue(w io.Writer, name string, v any, rows int) {
 		printRows(w, lines, rows)
 	case map[string]any:
 		keys := sortedKeys(v)
-		if len(v) <= 8 && allScalar(v) {
+		switch {
+		case len(v) <= 8 && allScalar(v):
 			parts := make([]string, len(keys))
 			for i, k := range keys {
 				parts[i] = client.Printable(k) + "=" + scalar(v[k])
 			}
 			fmt.Fprintf(w, "==> %s: %s\n", name, strings.Join(parts, " "))
-			return
+		case len(v) <= 8 && !allCollections(v):
+			renderObject(w, name, v, keys)
+		default:
+			renderGroups(w, name, v, keys, rows)
 		}
-		fmt.Fprintf(w, "==> %s (%d):\n", name, len(v))
-		var lines []string
-		width := 0
-		for _, k := range keys {
-			width = max(width, len(k))
-		}
-		for _, k := range keys {
-			var inner []string
-			switch e := v[k].(type) {
-			case []any:
-				for _, x := range e {
-					inner = append(inner, scalar(x))
-				}
-			case map[string]any:
-				for _, ik := range sortedKeys(e) {
-					inner = append(inner, client.Printable(ik)+"  "+scalar(e[ik]))
-				}
-			default:
-				lines = append(lines, fmt.Sprintf("%-*s  %s", width, client.Printable(k), scalar(v[k])))
-				continue
-			}
-			if len(inner) == 0 {
-				lines = append(lines, client.Printable(k)+": (none)")
-				continue
-			}
-			lines = append(lines, client.Printable(k)+":\n"+strings.Join(capRows(inner, rows, "      "), "\n"))
-		}
-		printRows(w, lines, rows)
 	default:
 		fmt.Fprintf(w, "==> %s: %s\n", name, scalar(v))
 	}
+}
+
+// renderObject prints an object (a few named values of any kind) one value a line,
+// every one of them: nested lists and maps inline.
+func renderObject(w io.Writer, name string, v map[string]any, keys []string) {
+	sort.Strings(keys)
+	width := 0
+	for _, k := range keys {
+		width = max(width, len(k))
+	}
+	fmt.Fprintf(w, "==> %s:\n", name)
+	for _, k := range keys {
+		fmt.Fprintf(w, "    %-*s  %s\n", width, client.Printable(k), scalar(v[k]))
+	}
+}
+
+// renderGroups prints a long map, or a map of lists or maps (findings per
+// instance), one entry a line, at most rows of them and of each inner list. The
+// count counts the rows under it (see leaves), and so does the "more" line.
+func renderGroups(w io.Writer, name string, v map[string]any, keys []string, rows int) {
+	fmt.Fprintf(w, "==> %s (%d):\n", name, leaves(v))
+	var lines []string
+	width := 0
+	for _, k := range keys {
+		width = max(width, len(k))
+	}
+	for _, k := range keys {
+		var inner []string
+		switch e := v[k].(type) {
+		case []any:
+			for _, x := range e {
+				inner = append(inner, scalar(x))
+			}
+		case map[string]any:
+			for _, ik := range sortedKeys(e) {
+				inner = append(inner, client.Printable(ik)+"  "+scalar(e[ik]))
+			}
+		default:
+			lines = append(lines, fmt.Sprintf("%-*s  %s", width, client.Printable(k), scalar(v[k])))
+			continue
+		}
+		if len(inner) == 0 {
+			lines = append(lines, client.Printable(k)+": (none)")
+			continue
+		}
+		lines = append(lines, client.Printable(k)+":\n"+strings.Join(capRows(inner, rows, "      "), "\n"))
+	}
+	if rows <= 0 || len(lines) <= rows || !allCollections(v) {
+		printRows(w, lines, rows)
+		return
+	}
+	hidden := 0
+	for _, k := range keys[rows:] {
+		hidden += leaves(map[string]any{k: v[k]})
+	}
+	for _, l := range lines[:rows] {
+		fmt.Fprintln(w, "    "+l)
+	}
+	fmt.Fprintf(w, "    ... %d more in %d more groups (%s)\n", hidden, len(lines)-rows, MoreRowsHint)
+}
+
+func allCollections(m map[string]any) bool {
+	for _, v := range m {
+		switch v.(type) {
+		case []any, map[string]any:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func printRows(w io.Writer, lines []string, rows int) {
@@ -168,6 +214,27 @@ func capRows(lines []string, rows int, indent string) []string {
 		out = append(out, fmt.Sprintf("%s... %d more (%s)", indent, len(lines)-len(shown), MoreRowsHint))
 	}
 	return out
+}
+
+// leaves counts what a map holds: its entries, or, when its values are lists or
+// maps (findings per instance), the elements of those, so that the count counts
+// the rows shown under it, not the groups.
+func leaves(m map[string]any) int {
+	n, grouped := 0, false
+	for _, v := range m {
+		switch v := v.(type) {
+		case []any:
+			n, grouped = n+len(v), true
+		case map[string]any:
+			n, grouped = n+len(v), true
+		default:
+			n++
+		}
+	}
+	if !grouped {
+		return len(m)
+	}
+	return n
 }
 
 // sortedKeys orders a map's keys: numeric values largest first, then by key
@@ -220,7 +287,9 @@ func allScalar(m map[string]any) bool {
 	return true
 }
 
-// scalar prints a value: strings bare, null as "null", anything else as JSON.
+// scalar prints a value on one line: strings bare, null as "null", a list as its
+// elements joined by ", " (at most inlineItems, then how many more), an object as
+// key=value pairs by key, never as JSON.
 func scalar(v any) string {
 	switch v := v.(type) {
 	case string:
@@ -231,7 +300,37 @@ func scalar(v any) string {
 		return v.String()
 	case bool:
 		return strconv.FormatBool(v)
+	case []any:
+		parts := make([]string, 0, min(len(v), inlineItems))
+		for _, e := range v[:min(len(v), inlineItems)] {
+			parts = append(parts, scalar(e))
+		}
+		if len(parts) == 0 {
+			return "(none)"
+		}
+		out := strings.Join(parts, ", ")
+		if more := len(v) - len(parts); more > 0 {
+			out += fmt.Sprintf(" and %d more", more)
+		}
+		return out
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		sep := " "
+		for i, k := range keys {
+			parts[i] = client.Printable(k) + "=" + scalar(v[k])
+			if strings.Contains(parts[i], ", ") {
+				sep = "; " // a list inside: the pairs apart from its elements
+			}
+		}
+		return strings.Join(parts, sep)
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	return client.Printable(fmt.Sprint(v))
 }
+
+// inlineItems is how many elements of a list inside a row are shown.
+const inlineItems = 3

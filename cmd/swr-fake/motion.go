@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// motionFlags are the flags that make one listing move while it is read
+// (fakeapi.Motion): the execution running in the sample data by default.
+type motionFlags struct {
+	kind, execution string
+	every, pending  int
+	taskID          int64
+	steps           int
+}
+
+func addMotionFlags(fs *flag.FlagSet, m *motionFlags) {
+	fs.StringVar(&m.kind, "move", "none", "make a listing move while it is read: none, tasks-start (Harbor's order, a task starting every -move-every list requests), "+
+		"tasks-fail (one more Failed task), subtasks-grow (one more sub-task of -move-task), executions-start (a new execution at the front), "+
+		"never-still (a task more at the front, and one moved there, on every request), policies-add, namespaces-add, instances-add (one more at the front)")
+	fs.IntVar(&m.every, "move-every", 1, "list requests between two steps of -move")
+	fs.StringVar(&m.execution, "move-execution", fmt.Sprintf("%s/%s/%d/%d", fakeapi.SampleInstance, fakeapi.SampleNamespace, fakeapi.SamplePolicyID, fakeapi.SampleEmptyExecution),
+		"instance/namespace/policy/execution that -move moves (executions-start: its policy's executions)")
+	fs.Int64Var(&m.taskID, "move-task", 0, "the task whose sub-tasks grow (-move subtasks-grow)")
+	fs.IntVar(&m.pending, "move-pending", 0, "first replace the execution's tasks by N Pending tasks (an execution that has just begun)")
+	fs.IntVar(&m.steps, "move-steps", 0, "stop -move after N steps (0: never)")
+}
+
+// motion checks the flags and returns the Motion they describe.
+func (m motionFlags) motion() (fakeapi.Motion, error) {
+	kind, err := fakeapi.ParseMotionKind(m.kind)
+	if err != nil {
+		return fakeapi.Motion{}, fmt.Errorf("-move: %w", err)
+	}
+	switch {
+	case m.every < 1:
+		return fakeapi.Motion{}, errors.New("-move-every must be at least 1")
+	case m.pending < 0 || m.pending > maxTasks:
+		return fakeapi.Motion{}, fmt.Errorf("-move-pending must be between 0 and %d", maxTasks)
+	case m.steps < 0:
+		return fakeapi.Motion{}, errors.New("-move-steps must not be negative")
+	case kind == fakeapi.MotionSubTasksGrow && m.taskID <= 0:
+		return fakeapi.Motion{}, errors.New("-move subtasks-grow needs -move-task")
+	}
+	parts := strings.Split(m.execution, "/")
+	if len(parts) != 4 || parts[0] == "" || parts[1] == "" {
+		return fakeapi.Motion{}, fmt.Errorf("-move-execution must be instance/namespace/policy/execution, not %q", m.execution)
+	}
+	policy, err1 := strconv.ParseInt(parts[2], 10, 64)
+	exec, err2 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return fakeapi.Motion{}, fmt.Errorf("-move-execution: policy and execution must be integers, not %q", m.execution)
+	}
+	return fakeapi.Motion{Kind: kind, Every: m.every, TaskID: m.taskID, Pending: m.pending, Steps: m.steps,
+		Execution: fakeapi.ExecutionKey{InstanceID: parts[0], Namespace: parts[1], PolicyID: policy, ExecutionID: exec}}, nil
+}
+
+func printMotion(w io.Writer, m fakeapi.Motion) {
+	if m.Kind == fakeapi.MotionNone {
+		return
+	}
+	e := m.Execution
+	fmt.Fprintf(w, "  moving: %s every %d list requests on %s/%s/%d/%d", m.Kind, m.Every, e.InstanceID, e.Namespace, e.PolicyID, e.ExecutionID)
+	if m.Pending > 0 {
+		fmt.Fprintf(w, " (%d tasks, Pending at first)", m.Pending)
+	}
+	fmt.Fprintln(w)
+}

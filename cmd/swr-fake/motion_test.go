@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+func TestMotionFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-move", "sideways"}, {"-move", "tasks-start", "-move-every", "0"}, {"-move", "subtasks-grow"},
+		{"-move", "tasks-start", "-move-execution", "ins/ns/7"}, {"-move", "tasks-start", "-move-execution", "ins/ns/x/1"},
+		{"-move-pending", "-1"}, {"-move-steps", "-1"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil || o.motion.Kind != fakeapi.MotionNone {
+		t.Fatalf("default: %+v %v", o.motion, err)
+	}
+	o, err = parseFlags([]string{"-move", "tasks-start", "-move-every", "3", "-move-pending", "40"}, io.Discard)
+	want := fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 3, Pending: 40,
+		Execution: fakeapi.ExecutionKey{InstanceID: "ins-demo", Namespace: "platform", PolicyID: 7, ExecutionID: 114}}
+	if err != nil || o.motion != want {
+		t.Fatalf("%+v %v, want %+v", o.motion, err, want)
+	}
+	var printed strings.Builder
+	printBanner(&printed, "http://127.0.0.1:1", o)
+	if !strings.Contains(printed.String(), "moving: tasks-start every 3 list requests on ins-demo/platform/7/114 (40 tasks, Pending at first)") {
+		t.Errorf("banner:\n%s", printed.String())
+	}
+}
+
+// A fake started with -move tasks-start moves the sample's running execution 114:
+// its 40 Pending tasks start one every 2 list requests, each moving to the front.
+func TestMotionFlags_MoveTheSampleExecution(t *testing.T) {
+	o, err := parseFlags([]string{"-move", "tasks-start", "-move-every", "2", "-move-pending", "40"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	fake.SeedSample()
+	fake.SetMotion(o.motion)
+	ts := httptest.NewServer(handler(fake))
+	defer ts.Close()
+	list := func() []fakeapi.Task {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/114/tasks?limit=100", nil)
+		req.Header.Set("X-Auth-Token", "t")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Total int            `json:"total"`
+			Tasks []fakeapi.Task `json:"tasks"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Total != 40 {
+			t.Fatalf("%d: total %d, %v", resp.StatusCode, body.Total, err)
+		}
+		return body.Tasks
+	}
+	before := list()
+	after := list()
+	if before[0].Status != "Pending" || after[0].Status != "InProgress" || after[0].ID != before[len(before)-1].ID {
+		t.Fatalf("front before %+v, after %+v: want the last Pending task started at the front", before[0], after[0])
+	}
+}

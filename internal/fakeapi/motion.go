@@ -1,0 +1,332 @@
+package fakeapi
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// The API is live: listings move while they are read (README, "Lists that move
+// while they are read"). A Motion makes one listing move as the real service's do,
+// on a logical clock (the list requests served), never wall time, so that a test
+// sees the same movement on every run.
+
+// MotionKind is how a listing moves.
+type MotionKind int
+
+const (
+	// MotionNone: nothing moves (the default).
+	MotionNone MotionKind = iota
+	// MotionTasksStart lists the execution's tasks in Harbor's order (start_time
+	// DESC, id DESC; tasks not started last) and, every Every list requests, starts
+	// the Pending task listed last (InProgress, start time newest: it moves to the
+	// front) and finishes the task InProgress longest (Succeed, every third one
+	// Failed). Once no task is Pending the rest finish, one a step.
+	MotionTasksStart
+	// MotionTasksFail fails one more task every Every list requests (the task
+	// listed first that is not Failed yet), tasks in Harbor's order: a listing
+	// filtered on status=Failed grows.
+	MotionTasksFail
+	// MotionSubTasksGrow adds one sub-task to the end of the task's sub-tasks every
+	// Every list requests.
+	MotionSubTasksGrow
+	// MotionExecutionsStart starts a new execution (InProgress, manual, newest
+	// first: at the front) every Every list requests.
+	MotionExecutionsStart
+	// MotionNeverStill, on every list request, adds a task at the front of the
+	// execution's tasks and moves the task listed last there too: a listing that
+	// grows and reorders faster than it can be read.
+	MotionNeverStill
+	// MotionPoliciesAdd adds a policy (to namespace Execution.Namespace) at the
+	// front of the instance's policies every Every list requests: someone editing.
+	MotionPoliciesAdd
+	// MotionNamespacesAdd adds a namespace to the instance every Every list
+	// requests, with an id below every other, so at the front of the listing (at
+	// the end once no id is left below).
+	MotionNamespacesAdd
+	// MotionInstancesAdd adds an instance every Every list requests, with an id
+	// that sorts before every other, so at the front of the listing.
+	MotionInstancesAdd
+)
+
+var motionNames = []string{"none", "tasks-start", "tasks-fail", "subtasks-grow", "executions-start", "never-still",
+	"policies-add", "namespaces-add", "instances-add"}
+
+func (k MotionKind) String() string { return enumName(k, motionNames, "MotionKind") }
+
+// ParseMotionKind reads a MotionKind by its name.
+func ParseMotionKind(name string) (MotionKind, error) {
+	return parseEnum[MotionKind](name, motionNames, "motion")
+}
+
+// Motion is one listing moving while it is read.
+type Motion struct {
+	Kind MotionKind
+	// Every is the number of list requests between two steps (1: every request;
+	// 0 is 1). MotionNeverStill steps on every request.
+	Every int
+	// Execution names the execution (tasks, sub-tasks) or, by its instance,
+	// namespace and policy, the policy (executions).
+	Execution ExecutionKey
+	TaskID    int64 // MotionSubTasksGrow: the task whose sub-tasks grow
+	// Pending, when > 0, first replaces the execution's tasks by that many Pending
+	// tasks (GenerateTasks ids and repositories, nothing started): an execution
+	// that has just begun.
+	Pending int
+	// Steps, when > 0, stops the motion after that many steps.
+	Steps int
+}
+
+// motionState is the motion in force and its logical clock.
+type motionState struct {
+	Motion
+	requests, steps int
+	clock           time.Time // the start time of the next task that starts
+}
+
+// SetMotion makes a listing move from now on; the zero Motion stops every motion.
+// It takes the write lock.
+func (s *Server) SetMotion(m Motion) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.Kind == MotionNone {
+		s.motion = nil
+		return
+	}
+	m.Every = max(1, m.Every)
+	if m.Kind == MotionNeverStill {
+		m.Every = 1
+	}
+	ms := &motionState{Motion: m, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if m.Kind != MotionTasksStart && m.Kind != MotionTasksFail && m.Kind != MotionNeverStill {
+		s.motion = ms
+		return
+	}
+	e := s.executionLocked(m.Execution)
+	tasks := slices.Clone(e.tasks)
+	if m.Pending > 0 {
+		tasks = GenerateTasks(m.Execution.ExecutionID, m.Pending, 1)
+		for i := range tasks {
+			tasks[i].Status, tasks[i].StatusCode, tasks[i].StartTime, tasks[i].EndTime = "Pending", 0, "", ""
+			tasks[i].JobID, tasks[i].StatusRevision, tasks[i].Total, tasks[i].Retained = "", 0, 0, 0
+		}
+	}
+	for _, t := range tasks {
+		if st, err := time.Parse(timeFormat, t.StartTime); err == nil && !st.Before(ms.clock) {
+			ms.clock = st.Add(time.Second)
+		}
+	}
+	s.storeTasksLocked(e, tasks)
+	e.meta.Status = "InProgress"
+	s.motion = ms
+}
+
+// MotionSteps reports how many steps the motion in force has taken.
+func (s *Server) MotionSteps() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.motion == nil {
+		return 0
+	}
+	return s.motion.steps
+}
+
+// tick advances the logical clock by one list request and moves the listing when
+// a step is due. Every list call calls it before it reads the data.
+func (s *Server) tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ms := s.motion
+	if ms == nil {
+		return
+	}
+	if ms.requests++; ms.requests%ms.Every != 0 || ms.Steps > 0 && ms.steps >= ms.Steps {
+		return
+	}
+	ms.steps++
+	switch ms.Kind {
+	case MotionTasksStart:
+		s.stepTasksLocked(ms, startNextTask)
+	case MotionTasksFail:
+		s.stepTasksLocked(ms, failNextTask)
+	case MotionNeverStill:
+		s.stepTasksLocked(ms, churnTasks)
+	case MotionSubTasksGrow:
+		s.growSubTasksLocked(ms)
+	case MotionExecutionsStart:
+		s.startExecutionLocked(ms)
+	case MotionPoliciesAdd:
+		s.addPolicyLocked(ms)
+	case MotionNamespacesAdd:
+		s.addNamespaceLocked(ms)
+	case MotionInstancesAdd:
+		s.addInstanceLocked(ms)
+	}
+}
+
+func (ms *motionState) now() string {
+	t := ms.clock
+	ms.clock = ms.clock.Add(time.Second)
+	return t.Format(timeFormat)
+}
+
+// stepTasksLocked applies step to a copy of the execution's tasks (stored slices
+// are replaced, never mutated) and stores them in Harbor's order.
+func (s *Server) stepTasksLocked(ms *motionState, step func(ms *motionState, tasks []Task) []Task) {
+	e := s.executionLocked(ms.Execution)
+	tasks := step(ms, slices.Clone(e.tasks))
+	s.storeTasksLocked(e, tasks)
+	if status, _, end := summarize(tasks); status != "InProgress" {
+		e.meta.Status, e.meta.EndTime = status, end
+	}
+}
+
+func (s *Server) storeTasksLocked(e *execState, tasks []Task) {
+	slices.SortStableFunc(tasks, harborOrder)
+	e.tasks = tasks
+	e.taskIDs = make(map[int64]struct{}, len(tasks))
+	for _, t := range tasks {
+		e.taskIDs[t.ID] = struct{}{}
+	}
+}
+
+// harborOrder is Harbor's order of an execution's tasks: start_time DESC, then id
+// DESC, tasks not started (no start time) last.
+func harborOrder(a, b Task) int {
+	switch {
+	case a.StartTime == b.StartTime:
+		return -cmpInt(a.ID, b.ID)
+	case a.StartTime == "":
+		return 1
+	case b.StartTime == "":
+		return -1
+	case a.StartTime > b.StartTime:
+		return -1
+	}
+	return 1
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// startNextTask starts the Pending task listed last and finishes the one InProgress
+// longest (the last InProgress in Harbor's order).
+func startNextTask(ms *motionState, tasks []Task) []Task {
+	now := ms.now()
+	oldest := -1
+	for i, t := range tasks {
+		if t.Status == "InProgress" {
+			oldest = i
+		}
+	}
+	if oldest >= 0 {
+		status := "Succeed"
+		if ms.steps%3 == 0 {
+			status = "Failed"
+		}
+		t := &tasks[oldest]
+		t.Status, t.StatusCode, t.EndTime, t.Total, t.Retained = status, 3, now, 10, 4
+	}
+	for i := len(tasks) - 1; i >= 0; i-- {
+		if t := &tasks[i]; t.Status == "Pending" || t.Status == "Initialized" {
+			t.Status, t.StatusCode, t.StartTime, t.JobID = "InProgress", 2, now, fmt.Sprintf("%024x", t.ID)
+			break
+		}
+	}
+	return tasks
+}
+
+// failNextTask fails the task listed first that is not Failed yet.
+func failNextTask(ms *motionState, tasks []Task) []Task {
+	now := ms.now()
+	for i := range tasks {
+		if t := &tasks[i]; t.Status != "Failed" {
+			if t.StartTime == "" {
+				t.StartTime = now
+			}
+			t.Status, t.StatusCode, t.EndTime = "Failed", 3, now
+			break
+		}
+	}
+	return tasks
+}
+
+// churnTasks adds a task at the front and moves the task listed last there too.
+func churnTasks(ms *motionState, tasks []Task) []Task {
+	now := ms.now()
+	var maxID int64
+	for _, t := range tasks {
+		maxID = max(maxID, t.ID)
+	}
+	if n := len(tasks); n > 0 {
+		tasks[n-1].StartTime, tasks[n-1].Status, tasks[n-1].StatusCode = now, "InProgress", 2
+	}
+	return append(tasks, Task{ID: maxID + 1, ExecutionID: ms.Execution.ExecutionID, Repository: fmt.Sprintf("churn/app-%d", maxID+1),
+		Status: "InProgress", StatusCode: 2, StartTime: now})
+}
+
+func (s *Server) growSubTasksLocked(ms *motionState) {
+	e := s.executionLocked(ms.Execution)
+	subs := slices.Clone(e.subtasks[ms.TaskID])
+	id := int64(50001)
+	for _, st := range subs {
+		id = max(id, st.ID+1)
+	}
+	subs = append(subs, SubTask{ID: id, JobID: ms.TaskID, Namespace: ms.Execution.Namespace, Repository: "grown/app",
+		Tag: fmt.Sprintf("v%d", id), Digest: fmt.Sprintf("sha256:%064x", id), Action: "DEL", Status: "Succeed", OpTime: ms.now()})
+	m := make(map[int64][]SubTask, len(e.subtasks)+1)
+	for k, v := range e.subtasks {
+		m[k] = v
+	}
+	m[ms.TaskID] = subs
+	e.subtasks = m
+}
+
+func (s *Server) startExecutionLocked(ms *motionState) {
+	p := s.policyLocked(ms.Execution.InstanceID, ms.Execution.Namespace, ms.Execution.PolicyID)
+	var maxID int64
+	for _, ex := range p.execs {
+		maxID = max(maxID, ex.meta.ID)
+	}
+	ex := &execState{meta: Execution{ID: maxID + 1, PolicyID: ms.Execution.PolicyID, Status: "InProgress", Trigger: "scheduled", StartTime: ms.now()}}
+	p.execs = append([]*execState{ex}, p.execs...)
+}
+
+func (s *Server) addPolicyLocked(ms *motionState) {
+	inst := s.instanceLocked(ms.Execution.InstanceID)
+	ns := namespaceLocked(inst, ms.Execution.Namespace, 0)
+	var maxID int64
+	for _, p := range inst.policies {
+		maxID = max(maxID, p.meta.ID)
+	}
+	p := &policyState{meta: placeholderPolicy(maxID+1, ns), namespace: ns.name}
+	inst.policies = append([]*policyState{p}, inst.policies...)
+}
+
+func (s *Server) addNamespaceLocked(ms *motionState) {
+	inst := s.instanceLocked(ms.Execution.InstanceID)
+	lowest := inst.nextNSID
+	for _, ns := range inst.namespaces {
+		lowest = min(lowest, ns.id)
+	}
+	id := lowest - 1
+	if id < 1 { // no id left below every other: at the end
+		id = inst.nextNSID
+		inst.nextNSID++
+	}
+	name := fmt.Sprintf("added-%d", ms.steps)
+	inst.namespaces[name] = &nsState{id: id, name: name, meta: Namespace{Name: name, NamespaceID: id, CreatedAt: ms.now()}}
+}
+
+func (s *Server) addInstanceLocked(ms *motionState) {
+	id := fmt.Sprintf("ins-0-%06d", 999_999-ms.steps) // sorts before every earlier one
+	inst := s.instanceLocked(id)
+	inst.meta.Name = id
+}
