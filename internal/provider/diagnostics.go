@@ -35,6 +35,11 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 		redirectErr    *client.RedirectError
 		attemptTimeout *client.AttemptTimeoutError
 	)
+	// A token request that got no HTTP answer is the cause, whichever request
+	// needed the token: say so of IAM, where it went.
+	if errors.As(err, &tokenErr) && errors.As(tokenErr.Err, &reqErr) {
+		err = tokenErr.Err
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)):
 		return diag.NewErrorDiagnostic("Timed out reading "+subject,
@@ -57,7 +62,7 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 				subject, err, endpointAttribute(reqErr.Service)))
 	case errors.As(err, &apiErr) && apiErr.ForeignBody && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden):
 		return proxyRefusalDiagnostic(apiErr, subject)
-	case errors.As(err, &tokenErr) && !errors.As(err, &reqErr):
+	case errors.As(err, &tokenErr):
 		detail := fmt.Sprintf("IAM refused to issue a token: %v.\n\nCheck %s, and that the user may log in to the project of the region.",
 			tokenErr.Err, credentialAttributes[client.AuthPassword])
 		return diag.NewErrorDiagnostic("IAM authentication failed", detail)
