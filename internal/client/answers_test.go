@@ -23,8 +23,8 @@ func decodeTestPage(body string) (Page[Task], error) {
 
 func TestDecodePage_RefusesAnswersThatAreNotListings(t *testing.T) {
 	for body, want := range map[string]string{
-		`{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information: verify token fail"}`: `HTTP 200 with an error body (APIG.0301: Incorrect IAM authentication information: verify token fail)`,
-		`{"error":{"code":"1100","message":"x"}}`:                                                              `HTTP 200 with an error body (1100: x)`,
+		`{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information: verify token fail"}`: `it is an error body (APIG.0301: Incorrect IAM authentication information: verify token fail)`,
+		`{"error":{"code":"1100","message":"x"}}`:                                                              `it is an error body (1100: x)`,
 		`{}`:                          `it has no "tasks" list`,
 		`{"total":0}`:                 `it has no "tasks" list`,
 		`{"total":null,"tasks":null}`: `"tasks" is null, not a list`,
@@ -220,12 +220,11 @@ func TestErrors_AProxysRefusalIsForeign(t *testing.T) {
 
 // IAM's error body gives its status as code: the error says the status once.
 func TestErrors_IAMStatusSaidOnce(t *testing.T) {
-	fake, url := startFake(t)
-	fake.SetTasks(testKey(testRef), nil)
-	c := newTestClient(t, url, func(c *Config) {
+	_, url := startFake(t)
+	_, err := newTestClient(t, url, func(c *Config) {
+		c.ProjectID = "" // the lookup needs the token first
 		c.Credentials = Credentials{UserName: "u", Password: "wrong-password", DomainName: "d"}
-	})
-	_, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
+	}).ProjectID(context.Background())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Service != ServiceIAM || apiErr.ForeignBody {
 		t.Fatalf("err %#v", err)

@@ -73,7 +73,7 @@ func decodePage[T any](method string, u *url.URL, resp *response, itemsKey strin
 	rawItems, ok := raw[itemsKey]
 	switch {
 	case !ok && isErrorShape(raw):
-		return Page[T]{}, fail(fmt.Errorf("%w: HTTP %d with an error body (%s)", ErrNotListing, resp.status, errorShapeText(raw)))
+		return Page[T]{}, fail(fmt.Errorf("%w: it is an error body (%s)", ErrNotListing, errorShapeText(raw)))
 	case !ok:
 		return Page[T]{}, fail(fmt.Errorf("%w: it has no %q list", ErrNotListing, itemsKey))
 	case string(rawItems) == "null":

@@ -46,7 +46,7 @@ func TestAccRetentionExecutionTasksDataSource_AnswersThatAreNotListings(t *testi
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			notListing(fakeapi.ListErrorShape, "the answer is not a listing: HTTP 200 with an error body (APIG.0301: Incorrect IAM authentication information", "never reads such an answer as an empty list"),
+			notListing(fakeapi.ListErrorShape, "the answer is not a listing: it is an error body (APIG.0301: Incorrect IAM authentication information", "never reads such an answer as an empty list"),
 			notListing(fakeapi.ListEmptyObject, `the answer is not a listing: it has no "tasks" list`),
 			notListing(fakeapi.ListNullItems, `the answer is not a listing: "tasks" is null, not a list`),
 			{
@@ -84,7 +84,7 @@ func TestAccInstancesDataSource_AnswersThatAreNotListings(t *testing.T) {
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      providerConfig(url, authToken).data("instances", "all").String(),
-			ExpectError: diagPattern("SWR API answered without a listing", "HTTP 200 with an error body (APIG.0301"),
+			ExpectError: diagPattern("SWR API answered without a listing", "it is an error body (APIG.0301"),
 		}},
 	})
 }
