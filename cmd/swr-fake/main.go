@@ -7,6 +7,8 @@
 //	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
 //	    [-time-layout rfc3339|fractional|offset|no-zone|no-zone-t|garbage]
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
+//	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
+//	    [-proxy-status 401|403] [-iam-ignores-name]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -61,6 +63,8 @@ type options struct {
 	// A listing that moves while it is read (motion.go).
 	moveFlags motionFlags
 	motion    fakeapi.Motion
+	// Answers a gateway, a proxy or another API version may give (fakeapi/answers.go).
+	answers fakeapi.Answers
 }
 
 func main() {
@@ -100,10 +104,18 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
 	addMotionFlags(fs, &o.moveFlags)
+	listAnswer := fs.String("list-answer", string(fakeapi.ListNormal), "what every listing answers at HTTP 200: "+fakeapi.JoinNames(fakeapi.ListAnswers))
+	fs.BoolVar(&o.answers.BOM, "bom", false, "put a UTF-8 byte order mark before every JSON body")
+	fs.IntVar(&o.answers.ProxyStatus, "proxy-status", 0, "answer every request with this status (401 or 403) and an HTML page, as a proxy or WAF would")
+	fs.BoolVar(&o.answers.IAMIgnoresName, "iam-ignores-name", false, "GET /v3/projects lists every project, ignoring ?name=")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if o.motion, err = o.moveFlags.motion(); err != nil {
+		return o, err
+	}
+	o.answers.List = fakeapi.ListAnswer(*listAnswer)
+	if err := o.answers.Check(); err != nil {
 		return o, err
 	}
 	mode, err := fakeapi.ParseTotalMode(*total)
@@ -152,7 +164,7 @@ func applyWireOptions(fake *fakeapi.Server, o options) error {
 		return fmt.Errorf("-unset-end-time: %w", err)
 	}
 	fake.RequireSDKHeaders(o.requireSDKHeaders)
-	return nil
+	return fake.SetAnswers(o.answers)
 }
 
 // checkLoopback refuses any address that is not a loopback host.
@@ -341,6 +353,9 @@ func printBanner(w io.Writer, base string, o options) {
 	printMotion(w, o.motion)
 	if o.requireSDKHeaders {
 		fmt.Fprintln(w, "  requires Content-Type: application/json, and nocatalog=true on token requests")
+	}
+	if a := o.answers; a != (fakeapi.Answers{List: fakeapi.ListNormal}) {
+		fmt.Fprintf(w, "  answers: listings %s, BOM %v, proxy status %d, IAM ignores ?name= %v\n", a.List, a.BOM, a.ProxyStatus, a.IAMIgnoresName)
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

@@ -4,11 +4,9 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -331,75 +329,18 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w: %v", ctxErr, err)
 		}
-		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err}
+		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err, Refused: connectionRefused(err)}
 	}
 	defer resp.Body.Close()
 	data, readErr := readAllLimited(resp.Body, maxBodySize)
 	out := &response{status: resp.StatusCode, header: resp.Header, body: data, requestID: printable(resp.Header.Get("X-Request-Id"))}
 	if readErr != nil {
-		return nil, &ResponseError{Method: method, URL: u.String(), StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			RequestID: out.requestID, Excerpt: excerpt(data, 200), Err: fmt.Errorf("reading the body: %w", readErr)}
+		return nil, newResponseError(method, u, out, fmt.Errorf("reading the body: %w", readErr))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, decodeAPIError(method, u.String(), out, n)
 	}
 	return out, nil
-}
-
-// decodeJSON decodes a 2xx JSON body into v, or returns a *ResponseError quoting
-// a safe excerpt of what came instead.
-func decodeJSON(method string, u *url.URL, resp *response, v any) error {
-	fail := func(err error) error {
-		return &ResponseError{Method: method, URL: u.String(), StatusCode: resp.status, ContentType: resp.header.Get("Content-Type"),
-			RequestID: resp.requestID, Excerpt: excerpt(resp.body, 200), Err: err}
-	}
-	trimmed := bytes.TrimSpace(resp.body)
-	if len(trimmed) == 0 {
-		return fail(errors.New("empty body, expected JSON"))
-	}
-	if trimmed[0] != '{' {
-		return fail(errors.New("expected a JSON object"))
-	}
-	if err := json.Unmarshal(trimmed, v); err != nil {
-		return fail(fmt.Errorf("invalid JSON: %v", err))
-	}
-	return nil
-}
-
-// decodeAPIError reads an SWR ({"error_code","error_msg"}) or IAM
-// ({"error":{"code","message"}}) error body; any other body still gives an APIError
-// with the status and a safe excerpt as the message.
-func decodeAPIError(method, rawURL string, resp *response, attempts int) *APIError {
-	e := &APIError{Method: method, URL: rawURL, StatusCode: resp.status, RequestID: resp.requestID, Attempts: attempts}
-	var body struct {
-		ErrorCode                   string          `json:"error_code"`
-		ErrorMsg                    string          `json:"error_msg"`
-		EncodedAuthorizationMessage string          `json:"encoded_authorization_message"`
-		Error                       json.RawMessage `json:"error"`
-	}
-	if err := json.Unmarshal(resp.body, &body); err == nil {
-		e.Code, e.Message, e.EncodedAuthorizationMessage = body.ErrorCode, body.ErrorMsg, body.EncodedAuthorizationMessage
-		var iam struct {
-			Code    json.Number `json:"code"`
-			Message string      `json:"message"`
-			Title   string      `json:"title"`
-		}
-		if len(body.Error) > 0 && json.Unmarshal(body.Error, &iam) == nil {
-			if e.Code == "" {
-				e.Code = iam.Code.String()
-			}
-			if e.Message == "" {
-				e.Message = iam.Message
-			}
-		}
-	}
-	// The body's own words reach the user's terminal: keep them printable.
-	e.Code, e.Message = printable(e.Code), printable(e.Message)
-	e.EncodedAuthorizationMessage = printable(e.EncodedAuthorizationMessage)
-	if e.Code == "" && e.Message == "" && len(bytes.TrimSpace(resp.body)) > 0 {
-		e.Message = excerpt(resp.body, 200)
-	}
-	return e
 }
 
 // readAllLimited reads r whole, failing past limit bytes.

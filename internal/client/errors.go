@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,16 +26,36 @@ type APIError struct {
 	RequestID string
 	// Attempts is how many times the request was sent (1 when it was not retried).
 	Attempts int
+	// ForeignBody: the body was neither the SWR nor the IAM error shape (an HTML
+	// page, plain text, other JSON), so a proxy, gateway or WAF in front of the
+	// service may have answered, not the service.
+	ForeignBody bool
+	// Service is whom the request went to: the SWR API or IAM.
+	Service Service
+}
+
+// Service names whom a request went to, for errors that must say who answered.
+type Service string
+
+const (
+	// ServiceSWR is the SWR API (the zero Service means it too).
+	ServiceSWR Service = "SWR API"
+	// ServiceIAM is IAM: the token and project lookup calls.
+	ServiceIAM Service = "IAM"
+)
+
+func (s Service) String() string {
+	if s == "" {
+		return string(ServiceSWR)
+	}
+	return string(s)
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.URL, e.StatusCode)
-	if e.Code != "" {
-		fmt.Fprintf(&b, " %s", e.Code)
-	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
+	if reason := e.Reason(); reason != "" {
+		fmt.Fprintf(&b, ": %s", reason)
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
@@ -43,6 +64,23 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
 	return b.String()
+}
+
+// Reason is what the error body said, "code: message" or whichever of them is
+// there. IAM's code only repeats the HTTP status ({"error":{"code":401,...}}):
+// it is left out, so that an error says the status once.
+func (e *APIError) Reason() string {
+	code := e.Code
+	if code == strconv.Itoa(e.StatusCode) {
+		code = ""
+	}
+	switch {
+	case code == "":
+		return e.Message
+	case e.Message == "":
+		return code
+	}
+	return code + ": " + e.Message
 }
 
 // ResponseError is a response the client could not understand: a body that is not
@@ -57,6 +95,8 @@ type ResponseError struct {
 	// safe to show to a user.
 	Excerpt string
 	Err     error
+	// Service is whom the request went to: the SWR API or IAM.
+	Service Service
 }
 
 func (e *ResponseError) Error() string {
@@ -83,6 +123,11 @@ type RequestError struct {
 	URL      string
 	Attempts int
 	Err      error
+	// Service is whom the request went to: the SWR API or IAM.
+	Service Service
+	// Refused: the connection was refused, nothing listens at the address; such
+	// a request is not retried.
+	Refused bool
 }
 
 func (e *RequestError) Error() string {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // GlobalIAMEndpoint is the IAM endpoint of the official SDK for a region its
@@ -43,17 +45,40 @@ func DefaultIAMEndpoint(region string) string {
 	return GlobalIAMEndpoint
 }
 
-// ProjectLookupError is a region that names no project, or several.
+// ProjectLookupError is a region that names no project, or several, in IAM's
+// answer. Projects are matched by name here, never taken on trust: an IAM (or a
+// proxy) that ignores ?name= would otherwise hand over another region's project.
 type ProjectLookupError struct {
 	Region  string
 	Matches int
+	// Others are the names of the projects IAM listed that are not Region (at
+	// most maxOtherProjects, made printable).
+	Others []string
+	// OthersTotal is how many such projects IAM listed.
+	OthersTotal int
 }
 
+// maxOtherProjects bounds the names a ProjectLookupError quotes.
+const maxOtherProjects = 5
+
 func (e *ProjectLookupError) Error() string {
-	if e.Matches == 0 {
-		return fmt.Sprintf("IAM knows no project named %q; check the region or set project_id", e.Region)
+	if e.Matches > 1 {
+		return fmt.Sprintf("IAM has %d projects named %q; set project_id to choose one", e.Matches, e.Region)
 	}
-	return fmt.Sprintf("IAM has %d projects named %q; set project_id to choose one", e.Matches, e.Region)
+	msg := fmt.Sprintf("IAM knows no project named %q", e.Region)
+	if e.OthersTotal > 0 {
+		quoted := make([]string, len(e.Others))
+		for i, name := range e.Others {
+			quoted[i] = strconv.Quote(name)
+		}
+		more := ""
+		if e.OthersTotal > len(e.Others) {
+			more = fmt.Sprintf(" and %d more", e.OthersTotal-len(e.Others))
+		}
+		msg += fmt.Sprintf(" (it listed %d other project(s): %s%s, so it ignored the name filter or the account has no project there)",
+			e.OthersTotal, strings.Join(quoted, ", "), more)
+	}
+	return msg + "; check region and iam_endpoint, or set project_id"
 }
 
 // ProjectID returns the configured project id, or looks it up once through IAM
@@ -74,26 +99,43 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 func (c *Client) lookupProjectID(ctx context.Context) (string, error) {
 	u := endpointURL(c.iamEndpoint, "v3", "projects")
 	u.RawQuery = url.Values{"name": {c.region}}.Encode()
+	fail := func(err error) error {
+		return fmt.Errorf("looking up the project id of region %q: %w", c.region, fromIAM(err))
+	}
 	resp, err := c.call(ctx, http.MethodGet, u, nil, nil)
 	if err != nil {
-		return "", fmt.Errorf("looking up the project id of region %q: %w", c.region, err)
+		return "", fail(err)
 	}
 	var body struct {
-		Projects []struct {
+		Projects *[]struct {
 			ID   string `json:"id"`
 			Name string `json:"name"`
 		} `json:"projects"`
 	}
 	if err := decodeJSON(http.MethodGet, u, resp, &body); err != nil {
-		return "", fmt.Errorf("looking up the project id of region %q: %w", c.region, err)
+		return "", fail(err)
 	}
-	if len(body.Projects) != 1 || body.Projects[0].ID == "" {
-		return "", &ProjectLookupError{Region: c.region, Matches: len(body.Projects)}
+	if body.Projects == nil {
+		return "", fail(newResponseError(http.MethodGet, u, resp, fmt.Errorf(`%w: it has no "projects" list`, ErrNotListing)))
+	}
+	var ids []string
+	lookupErr := &ProjectLookupError{Region: c.region}
+	for _, p := range *body.Projects {
+		if p.Name == c.region {
+			ids = append(ids, p.ID)
+			continue
+		}
+		if lookupErr.OthersTotal++; len(lookupErr.Others) < maxOtherProjects {
+			lookupErr.Others = append(lookupErr.Others, printable(p.Name))
+		}
+	}
+	if lookupErr.Matches = len(ids); len(ids) != 1 || ids[0] == "" {
+		return "", lookupErr
 	}
 	c.projectMu.Lock()
-	c.projectID = body.Projects[0].ID
+	c.projectID = ids[0]
 	c.projectMu.Unlock()
-	return body.Projects[0].ID, nil
+	return ids[0], nil
 }
 
 func (c *Client) knownProjectID() string {
@@ -137,7 +179,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	header := http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
 	resp, err := c.send(withoutAuth(ctx), http.MethodPost, u, body, header)
 	if err != nil {
-		return "", &TokenError{Err: err}
+		return "", &TokenError{Err: fromIAM(err)}
 	}
 	token := resp.header.Get("X-Subject-Token")
 	if token == "" {
@@ -154,3 +196,23 @@ func (e *TokenError) Error() string {
 }
 
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// fromIAM marks the client error in err as one of a request to IAM, so that a
+// diagnostic names IAM and not the SWR API.
+func fromIAM(err error) error {
+	var (
+		apiErr  *APIError
+		respErr *ResponseError
+		reqErr  *RequestError
+	)
+	if errors.As(err, &apiErr) {
+		apiErr.Service = ServiceIAM
+	}
+	if errors.As(err, &respErr) {
+		respErr.Service = ServiceIAM
+	}
+	if errors.As(err, &reqErr) {
+		reqErr.Service = ServiceIAM
+	}
+	return err
+}

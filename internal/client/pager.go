@@ -3,11 +3,9 @@ package client
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -534,35 +532,4 @@ func (l listing[T, K]) logRead(ctx context.Context, p *pass[T, K], passes, reque
 		fields["total"] = p.total
 		l.logger.Debug(ctx, "SWR API total counts more than the filter matched (the unfiltered set): read until a short page", fields)
 	}
-}
-
-// decodePage reads a list body {"total": n, "<itemsKey>": [...]}. A missing or null
-// total gives a page with NoTotal (the SDK marks total optional; the pager then reads
-// until a short page); a missing or null item list is an empty page (the snapshot
-// checks then catch a total that promised more).
-func decodePage[T any](method string, u *url.URL, resp *response, itemsKey string) (Page[T], error) {
-	var raw map[string]json.RawMessage
-	if err := decodeJSON(method, u, resp, &raw); err != nil {
-		return Page[T]{}, err
-	}
-	fail := func(err error) error {
-		return &ResponseError{Method: method, URL: u.String(), StatusCode: resp.status, ContentType: resp.header.Get("Content-Type"),
-			RequestID: resp.requestID, Excerpt: excerpt(resp.body, 200), Err: err}
-	}
-	var total *int32
-	if rawTotal, ok := raw["total"]; ok {
-		if err := json.Unmarshal(rawTotal, &total); err != nil {
-			return Page[T]{}, fail(fmt.Errorf(`"total" is not a 32-bit integer: %v`, err))
-		}
-	}
-	var items []T
-	if rawItems, ok := raw[itemsKey]; ok {
-		if err := json.Unmarshal(rawItems, &items); err != nil {
-			return Page[T]{}, fail(fmt.Errorf("%q: %v", itemsKey, err))
-		}
-	}
-	if total == nil {
-		return Page[T]{NoTotal: true, Items: items}, nil
-	}
-	return Page[T]{Total: int(*total), Items: items}, nil
 }

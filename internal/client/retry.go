@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -42,6 +43,13 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		if errors.As(err, &redirectErr) {
 			return false, err
 		}
+		// Nothing listens at the address (a wrong endpoint or port, a service or
+		// proxy that is down): the user learns it at once instead of after the
+		// whole back-off, about 24 s by default. Resets and timeouts, which a
+		// restarting server or a busy network can cause, are still retried.
+		if connectionRefused(err) {
+			return false, err
+		}
 		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
@@ -51,6 +59,12 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		return true, nil
 	}
 	return false, nil
+}
+
+// connectionRefused reports whether err is a TCP connection refused by the peer
+// (ECONNREFUSED; WSAECONNREFUSED on Windows is the same syscall.Errno name).
+func connectionRefused(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // backoff is an exponential back-off with full jitter that honours Retry-After.

@@ -279,7 +279,7 @@ func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request) {
 	names, filter := q["name"]
 	out := make([]map[string]any, 0, len(s.projects))
 	for _, p := range s.projects {
-		if filter && (len(names) != 1 || names[0] != p.Name) {
+		if filter && (len(names) != 1 || names[0] != p.Name) && !s.currentAnswers().IAMIgnoresName {
 			continue
 		}
 		out = append(out, map[string]any{

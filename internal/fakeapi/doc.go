@@ -112,6 +112,10 @@
 // Config.RequirePassword accepts only issued tokens on the API,
 // Config.RotateTokensAfter expires the issued tokens once after N requests, and
 // Config.JunkRequestIDs puts terminal escapes and bidi overrides into X-Request-Id.
+// SetAnswers makes the fake answer as a gateway, a proxy or another API version
+// may: every listing's 200 rewritten as the API's error shape, {}, null items or
+// duplicate keys; a UTF-8 BOM before every body; a proxy's HTML 401 or 403 to every
+// request; an IAM project lookup that ignores ?name= (answers.go).
 // Requests records every request with the status sent (0 when none was: hang,
 // reset, client gone) and the authentication method presented; PeakInFlight is
 // the most requests served at once.

@@ -117,6 +117,8 @@ type Server struct {
 	peakInFlight atomic.Int64 // most served at once since the last ResetRequests
 	quirksMu     sync.Mutex
 	quirks       ListingQuirks
+	answersMu    sync.Mutex
+	answers      Answers // answers.go
 
 	recMu    sync.Mutex
 	records  []RecordedRequest
@@ -472,15 +474,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.applyFault(sw, w, r) {
 		return
 	}
+	s.serveAnswered(sw, r, s.checkAndRoute) // answers.go
+}
+
+// checkAndRoute checks the SDK's headers (when required), then routes.
+func (s *Server) checkAndRoute(w http.ResponseWriter, r *http.Request) {
 	if e := s.checkSDKHeaders(r); e != nil {
 		if strings.HasPrefix(r.URL.Path, "/v3/") {
-			writeIAMError(sw, e.status, e.msg)
+			writeIAMError(w, e.status, e.msg)
 		} else {
-			writeError(sw, *e)
+			writeError(w, *e)
 		}
 		return
 	}
-	s.route(sw, r)
+	s.route(w, r)
 }
 
 func (s *Server) nextRequestID() string {

@@ -192,7 +192,7 @@ func TestAccProvider_TLS(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      providerConfig(url, authToken, "max_retries = 1").tasks(testExecution).String(),
-				ExpectError: regexp.MustCompile(`(?s)Cannot reach the SWR API.*certificate`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot reach IAM.*/v3/projects.*certificate`), // the project lookup goes first
 			},
 			{Config: providerConfig(url, authToken, "insecure = true").tasks(testExecution).String(), ConfigStateChecks: ok},
 			{Config: providerConfig(url, authToken, fmt.Sprintf("ca_cert_file = %q", caFile)).tasks(testExecution).String(), ConfigStateChecks: ok},

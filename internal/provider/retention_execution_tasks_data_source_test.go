@@ -204,7 +204,8 @@ func TestAccRetentionExecutionTasksDataSource_APIErrorDiagnostics(t *testing.T) 
 			}
 			provider := providerConfig(url, tc.auth, "max_retries = 1")
 			if tc.auth == authNone {
-				provider = providerConfig(url, authNone, "max_retries = 1", `auth_token = "not-a-valid-token"`)
+				// With project_id, the 401 is the SWR API's (without, IAM's project lookup answers it first).
+				provider = providerConfig(url, authNone, "max_retries = 1", `auth_token = "not-a-valid-token"`, fmt.Sprintf("project_id = %q", fakeapi.DefaultProjectID))
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+)
+
+// The answer flags parse, refuse unknown values, and reach the fake.
+func TestAnswerFlags(t *testing.T) {
+	for _, args := range [][]string{{"-list-answer", "sometimes"}, {"-proxy-status", "500"}} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil || o.answers != (fakeapi.Answers{List: fakeapi.ListNormal}) {
+		t.Fatalf("defaults: %+v %v", o.answers, err)
+	}
+	o, err = parseFlags([]string{"-list-answer", "null-items", "-bom", "-iam-ignores-name"}, io.Discard)
+	want := fakeapi.Answers{List: fakeapi.ListNullItems, BOM: true, IAMIgnoresName: true}
+	if err != nil || o.answers != want {
+		t.Fatalf("%+v %v", o.answers, err)
+	}
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	fake.SeedSample()
+	if err := applyWireOptions(fake, o); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(handler(fake))
+	defer ts.Close()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances", nil)
+	req.Header.Set("X-Auth-Token", "t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "\xef\xbb\xbf"+`{"total":null,"instances":null}` {
+		t.Errorf("listing: %q", body)
+	}
+	var printed strings.Builder
+	printBanner(&printed, ts.URL, o)
+	if !strings.Contains(printed.String(), "answers: listings null-items, BOM true, proxy status 0, IAM ignores ?name= true") {
+		t.Errorf("banner:\n%s", printed.String())
+	}
+
+	o, err = parseFlags([]string{"-proxy-status", "403"}, io.Discard)
+	if err != nil || o.answers.ProxyStatus != http.StatusForbidden {
+		t.Fatalf("%+v %v", o.answers, err)
+	}
+	if err := applyWireOptions(fake, o); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(ts.URL + "/v3/projects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || string(body) != fakeapi.ProxyPage {
+		t.Errorf("proxy: %d %q", resp.StatusCode, body)
+	}
+}
