@@ -12,12 +12,33 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
 
-// credentialAttributes names the arguments of each way to authenticate, for
-// diagnostics that say what to check.
+// credentialAttributes names the arguments of each way to authenticate, with
+// their environment variables from providerArguments, for diagnostics that say
+// what to check, e.g. "access_key and secret_key (HW_ACCESS_KEY and
+// HW_SECRET_KEY, or CLOUD_SDK_AK and CLOUD_SDK_SK)".
 var credentialAttributes = map[client.AuthMethod]string{
-	client.AuthToken:    "auth_token (HW_AUTH_TOKEN)",
-	client.AuthAKSK:     "access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), and security_token if the keys are temporary",
-	client.AuthPassword: "user_name, password and domain_name (HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME)",
+	client.AuthToken:    credentialHint(client.FieldToken),
+	client.AuthAKSK:     credentialHint(client.FieldAccessKey, client.FieldSecretKey) + ", and security_token if the keys are temporary",
+	client.AuthPassword: credentialHint(client.FieldUserName, client.FieldPassword, client.FieldDomainName),
+}
+
+// credentialHint is names and, in brackets, their variables: each place of a
+// family (all the first variables, then all the second ones) as one group.
+func credentialHint(names ...string) string {
+	var places []string
+	for i := 0; ; i++ {
+		var vars []string
+		for _, name := range names {
+			if a := providerArgumentNamed(name); a != nil && i < len(a.env) {
+				vars = append(vars, a.env[i])
+			}
+		}
+		if len(vars) < len(names) {
+			break
+		}
+		places = append(places, joinAnd(vars))
+	}
+	return joinAnd(names) + " (" + strings.Join(places, ", or ") + ")"
 }
 
 // readErrorDiagnostic turns an error of a read into a diagnostic that says what
