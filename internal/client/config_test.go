@@ -156,3 +156,22 @@ func TestConfig_ZeroRetriesMeansNone(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// The tests' proxy guard (see main_test.go) is what the client's transport uses:
+// a request for a host other than loopback reaches the guard, which refuses it.
+// The host is under .invalid, which never resolves, so nothing could leave
+// even without the guard.
+func TestProxyGuard_SeesWhatWouldLeaveLoopback(t *testing.T) {
+	c, err := New(Config{Endpoint: "https://swr-api.invalid", ProjectID: "p", Credentials: Credentials{Token: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught := proxyguard.Caught(t, func() {
+		if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err == nil {
+			t.Error("a request to swr-api.invalid succeeded")
+		}
+	})
+	if strings.Join(caught, ";") != "CONNECT swr-api.invalid:443" {
+		t.Errorf("the guard caught %v, want one CONNECT swr-api.invalid:443", caught)
+	}
+}

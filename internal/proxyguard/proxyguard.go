@@ -160,3 +160,23 @@ func NoneLeft(t testing.TB) {
 		}
 	})
 }
+
+// Caught runs f and returns the connections the guard refused meanwhile,
+// removing them from its record: for a test that proves the guard catches what
+// would leave loopback (aim it at a name that cannot resolve, such as a host
+// under .invalid, so that even without the guard nothing could be reached).
+func Caught(t testing.TB, f func()) []string {
+	t.Helper()
+	if active == nil {
+		t.Fatal("proxyguard.Caught needs proxyguard.Main in TestMain")
+	}
+	active.mu.Lock()
+	before := len(active.refused)
+	active.mu.Unlock()
+	f()
+	active.mu.Lock()
+	defer active.mu.Unlock()
+	caught := append([]string(nil), active.refused[before:]...)
+	active.refused = active.refused[:before]
+	return caught
+}
