@@ -410,8 +410,8 @@ func (s settings) check(diags *diag.Diagnostics) {
 
 // warn reports settings that work but put credentials at risk.
 func (s settings) warn(diags *diag.Diagnostics) {
-	for _, attr := range []string{client.FieldEndpoint, client.FieldIAMEndpoint} {
-		if v := *providerArgumentNamed(attr).field(&s).(*string); plainHTTPToRemote(v) {
+	for attr, v := range map[string]string{client.FieldEndpoint: s.Endpoint, client.FieldIAMEndpoint: s.IAMEndpoint} {
+		if plainHTTPToRemote(v) {
 			diags.AddAttributeWarning(path.Root(attr), "Credentials would travel in clear text",
 				fmt.Sprintf("%s %q uses http:// to a host that is not loopback: tokens, signatures and passwords sent there can be read on the network. Use https://.", attr, v))
 		}

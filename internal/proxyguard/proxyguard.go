@@ -9,6 +9,7 @@
 package proxyguard
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -30,7 +31,7 @@ type Guard struct {
 
 // Start starts a guard on 127.0.0.1.
 func Start() (*Guard, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodConnect {
-		tunnel(w, host)
+		tunnel(w, r, host)
 		return
 	}
 	r.RequestURI = ""
@@ -74,8 +75,8 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // tunnel joins the client's connection to host, for CONNECT.
-func tunnel(w http.ResponseWriter, host string) {
-	upstream, err := net.Dial("tcp", host)
+func tunnel(w http.ResponseWriter, r *http.Request, host string) {
+	upstream, err := (&net.Dialer{}).DialContext(r.Context(), "tcp", host) // serve passes only loopback hosts here
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
