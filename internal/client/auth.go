@@ -90,7 +90,7 @@ func (c Credentials) Method() (AuthMethod, error) {
 	}
 	if c.SecurityToken != "" && c.AccessKey == "" && c.SecretKey == "" {
 		return "", &ConfigError{Field: FieldSecurityToken, Values: []string{FieldSecurityToken},
-			Reason: "security_token is set without access_key and secret_key: a security token only goes with temporary access keys"}
+			Reason: "security_token is set without access_key and secret_key: a security token only goes with the temporary access key pair it belongs to"}
 	}
 	switch len(methods) {
 	case 0:

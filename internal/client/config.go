@@ -64,7 +64,7 @@ func (cfg Config) check() (checkedConfig, error) {
 	if cfg.Region == "" {
 		if len(missing) > 0 {
 			errs = append(errs, &ConfigError{Field: FieldRegion, Reason: fmt.Sprintf(
-				"no region is set, and without one the default %s cannot be found; set region, or set %s", joinAnd(missing), joinAnd(missing))})
+				"no region is set, and without one the default %s cannot be found (set them, or a region)", joinAnd(missing))})
 		}
 		return out, errors.Join(errs...)
 	}

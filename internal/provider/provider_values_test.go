@@ -151,8 +151,8 @@ func TestProviderSettings_AccessKeysFromOneFamily(t *testing.T) {
 	// A stale HW_SECURITY_TOKEN beside HW_AUTH_TOKEN is not "a token and an access key pair".
 	s = settingsFrom(nil, env(withRegion(map[string]string{"HW_AUTH_TOKEN": testToken, "HW_SECURITY_TOKEN": testSecurityToken})))
 	wantDiagnostic(t, oneDiagnostic(t, configureDiags(s)), "security_token", "Invalid security_token",
-		"security_token is set without access_key and secret_key: a security token only goes with temporary access keys.",
-		"security_token from HW_SECURITY_TOKEN.", "Fix or unset HW_SECURITY_TOKEN")
+		"security_token is set without access_key and secret_key: a security token only goes with the temporary access key pair it belongs to.",
+		"security_token from HW_SECURITY_TOKEN.", "Fix or unset HW_SECURITY_TOKEN.")
 	// Two ways, each named with where it came from.
 	s = settingsFrom(hcl(map[string]string{"auth_token": testToken}), env(withRegion(map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})))
 	wantDiagnostic(t, oneDiagnostic(t, configureDiags(s)), "", "More than one way to authenticate",

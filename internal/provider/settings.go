@@ -404,7 +404,7 @@ func (s settings) check(diags *diag.Diagnostics) {
 			fix = fmt.Sprintf("Remove the line break from %s.", src)
 		}
 		diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name,
-			fmt.Sprintf("%s (from %s) ends with a line break, which no %s holds. %s", a.name, s.source[a.name], a.name, fix))
+			fmt.Sprintf("%s (from %s) ends with a line break, which is never part of a valid %s. %s", a.name, s.source[a.name], a.name, fix))
 	}
 }
 
@@ -478,12 +478,14 @@ func (s settings) fix(e *client.ConfigError) string {
 		b.WriteString(" Keep exactly one way to authenticate: unset the others, in the provider block and in the environment.")
 	case src == "":
 		fmt.Fprintf(&b, " Set %s%s.", e.Field, s.whereToSet(e.Field))
+	case src != fromConfig && inFamily(e.Field):
+		fmt.Fprintf(&b, " Fix or unset %s.", src)
 	case src != fromConfig:
 		fmt.Fprintf(&b, " Fix or unset %s, or set %s in the provider block.", src, e.Field)
 	}
-	if a := providerArgumentNamed(e.Field); a != nil && a.family != "" && len(s.unusedEnv) > 0 {
+	if inFamily(e.Field) && len(s.unusedEnv) > 0 {
 		fmt.Fprintf(&b, " %s %s set too, but the values of an %s pair are never taken from two places.",
-			joinAnd(s.unusedEnv), map[bool]string{true: "is", false: "are"}[len(s.unusedEnv) == 1], a.family)
+			joinAnd(s.unusedEnv), map[bool]string{true: "is", false: "are"}[len(s.unusedEnv) == 1], providerArgumentNamed(e.Field).family)
 	}
 	return b.String()
 }
@@ -604,4 +606,10 @@ func (a providerArgument) meaning() string {
 		return a.description + " " + emptyStringDoc
 	}
 	return a.description
+}
+
+// inFamily reports whether the argument name belongs to a family.
+func inFamily(name string) bool {
+	a := providerArgumentNamed(name)
+	return a != nil && a.family != ""
 }
