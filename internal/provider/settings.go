@@ -388,7 +388,7 @@ func firstEnv(names []string, getenv func(string) string) (string, string) {
 
 // check reports the problems of the settings that are the provider's own: an
 // environment value that does not parse, and a value that ends in a line break
-// (what file() leaves). The client checks the rest (see configErrorDiagnostics).
+// (what file() leaves). The client checks the rest (see addConfigErrors).
 func (s settings) check(diags *diag.Diagnostics) {
 	for _, e := range s.envErrors {
 		diags.AddAttributeError(path.Root(e.attr), "Invalid environment variable",
