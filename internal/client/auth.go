@@ -2,7 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,38 +38,94 @@ type Credentials struct {
 	DomainName string
 }
 
-// Method tells which way the credentials authenticate, or a ConfigError when they
-// hold none or more than one.
+// Names of the credentials in a ConfigError, as the provider's arguments name them.
+const (
+	FieldToken         = "auth_token"
+	FieldAccessKey     = "access_key"
+	FieldSecretKey     = "secret_key"
+	FieldSecurityToken = "security_token"
+	FieldUserName      = "user_name"
+	FieldPassword      = "password"
+	FieldDomainName    = "domain_name"
+)
+
+// namedValue is a setting's value beside its name in a ConfigError.
+type namedValue struct{ name, value string }
+
+// setNames are the names of the values that are set, in order.
+func setNames(values ...namedValue) []string {
+	var out []string
+	for _, v := range values {
+		if v.value != "" {
+			out = append(out, v.name)
+		}
+	}
+	return out
+}
+
+// methodValues are the credentials of each way to authenticate, by name. A
+// security token alone is no way to authenticate: it only qualifies an access key
+// pair, so it does not make AK/SK "set" (a stale HW_SECURITY_TOKEN beside a token
+// is its own error, not "two ways").
+func (c Credentials) methodValues() map[AuthMethod][]namedValue {
+	return map[AuthMethod][]namedValue{
+		AuthToken:    {{FieldToken, c.Token}},
+		AuthAKSK:     {{FieldAccessKey, c.AccessKey}, {FieldSecretKey, c.SecretKey}},
+		AuthPassword: {{FieldUserName, c.UserName}, {FieldPassword, c.Password}, {FieldDomainName, c.DomainName}},
+	}
+}
+
+// Method tells which way the credentials authenticate. It is the one check of the
+// credentials: every problem is a *ConfigError naming the setting at fault (none
+// for "no credentials" and "several ways"), joined when there are several.
 func (c Credentials) Method() (AuthMethod, error) {
+	values := c.methodValues()
 	var methods []AuthMethod
-	if c.Token != "" {
-		methods = append(methods, AuthToken)
+	var set []string
+	for _, m := range []AuthMethod{AuthToken, AuthAKSK, AuthPassword} {
+		if names := setNames(values[m]...); len(names) > 0 {
+			methods = append(methods, m)
+			set = append(set, names...)
+		}
 	}
-	if c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != "" {
-		methods = append(methods, AuthAKSK)
-	}
-	if c.UserName != "" || c.Password != "" || c.DomainName != "" {
-		methods = append(methods, AuthPassword)
+	if c.SecurityToken != "" && c.AccessKey == "" && c.SecretKey == "" {
+		return "", &ConfigError{Field: FieldSecurityToken, Values: []string{FieldSecurityToken},
+			Reason: "security_token is set without access_key and secret_key: a security token only goes with the temporary access key pair it belongs to"}
 	}
 	switch len(methods) {
 	case 0:
-		return "", &ConfigError{Field: "credentials", Reason: "no credentials: set a token, an access key pair, or a user name, password and domain name"}
+		return "", &ConfigError{Reason: "no credentials are set"}
 	case 1:
 	default:
-		return "", &ConfigError{Field: "credentials", Reason: "more than one way to authenticate is set; keep exactly one"}
+		return "", &ConfigError{Values: set, Reason: "more than one way to authenticate is set (" + strings.Join(set, ", ") + ")"}
 	}
-	switch methods[0] {
-	case AuthAKSK:
-		if c.AccessKey == "" || c.SecretKey == "" {
-			return "", &ConfigError{Field: "credentials", Reason: "an access key needs its secret key and a secret key its access key"}
-		}
-	case AuthPassword:
-		if c.UserName == "" || c.Password == "" || c.DomainName == "" {
-			return "", &ConfigError{Field: "credentials", Reason: "password authentication needs a user name, a password and a domain name"}
+	var errs []error
+	for _, v := range values[methods[0]] {
+		if v.value == "" {
+			errs = append(errs, &ConfigError{Field: v.name, Values: set,
+				Reason: fmt.Sprintf("%s is set but %s is not", strings.Join(set, " and "), v.name)})
 		}
 	}
-	return methods[0], nil
+	if len(errs) > 0 {
+		return "", errors.Join(errs...)
+	}
+	return methods[0], errors.Join(c.checkHeaderValues()...)
 }
+
+// checkHeaderValues refuses credentials that cannot go into an HTTP header: Go's
+// transport would fail every request with them as a connection error.
+func (c Credentials) checkHeaderValues() []error {
+	var errs []error
+	for _, v := range []namedValue{{FieldToken, c.Token}, {FieldAccessKey, c.AccessKey}, {FieldSecurityToken, c.SecurityToken}} {
+		if i := strings.IndexFunc(v.value, isControl); i >= 0 {
+			errs = append(errs, &ConfigError{Field: v.name, Values: []string{v.name},
+				Reason: fmt.Sprintf("%s holds a control character (%q at byte %d), which an HTTP header cannot carry", v.name, v.value[i], i)})
+		}
+	}
+	return errs
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // Secrets lists the secret values of the credentials, for log masking.
 func (c Credentials) Secrets() []string {

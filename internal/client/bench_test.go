@@ -66,6 +66,7 @@ func benchClient(b *testing.B, url string, concurrency int, transport http.Round
 		Region: fakeapi.DefaultRegion, Endpoint: url, IAMEndpoint: url, ProjectID: fakeapi.DefaultProjectID,
 		Credentials:           Credentials{Token: testToken},
 		MaxConcurrentRequests: concurrency,
+		MaxRetries:            DefaultMaxRetries,
 		Transport:             transport,
 	})
 	if err != nil {

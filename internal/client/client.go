@@ -4,6 +4,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -22,7 +23,7 @@ import (
 )
 
 const (
-	// DefaultMaxRetries is how often a failed request is retried when Config leaves it unset.
+	// DefaultMaxRetries is how often the provider retries a failed request when its configuration does not say.
 	DefaultMaxRetries = 5
 	// DefaultRequestTimeout bounds one attempt of a request when Config leaves it unset.
 	DefaultRequestTimeout = 60 * time.Second
@@ -33,7 +34,8 @@ const (
 )
 
 // Config configures a Client. Endpoint and IAMEndpoint default to the public
-// endpoints of Region.
+// endpoints of Region; IAMEndpoint may also end in the API version (/v3), as the
+// huaweicloud provider's HW_AUTH_URL does. New checks it all (see check).
 type Config struct {
 	Region      string
 	Endpoint    string
@@ -43,7 +45,7 @@ type Config struct {
 	Credentials Credentials
 
 	// MaxRetries is how many times a request is retried after 429, 5xx (but 501)
-	// and transport errors; 0 means DefaultMaxRetries, negative means none.
+	// and transport errors; 0 (or less) means none. DefaultMaxRetries is the provider's default.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the exponential back-off (default 1 s, 30 s).
 	RetryWaitMin time.Duration
@@ -102,143 +104,101 @@ func domainOf(region string) string {
 
 // New checks cfg and builds a Client. It sends nothing.
 func New(cfg Config) (*Client, error) {
-	method, err := cfg.Credentials.Method()
+	checked, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Endpoint == "" || cfg.IAMEndpoint == "" {
-		if cfg.Region == "" {
-			return nil, &ConfigError{Field: "region", Reason: "a region is needed to build the default endpoints"}
-		}
-	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = DefaultEndpoint(cfg.Region)
-	}
-	if cfg.IAMEndpoint == "" {
-		cfg.IAMEndpoint = DefaultIAMEndpoint(cfg.Region)
-	}
-	endpoint, err := ParseEndpoint(cfg.Endpoint)
+	base, err := baseTransport(cfg)
 	if err != nil {
-		return nil, &ConfigError{Field: "endpoint", Reason: err.Error()}
+		return nil, err
 	}
-	iamEndpoint, err := ParseEndpoint(cfg.IAMEndpoint)
-	if err != nil {
-		return nil, &ConfigError{Field: "iam_endpoint", Reason: err.Error()}
-	}
-	if cfg.ProjectID == "" && cfg.Region == "" {
-		return nil, &ConfigError{Field: "project_id", Reason: "without a project id, a region is needed to look it up"}
-	}
-
-	base := cfg.Transport
-	if base == nil {
-		transport := cleanhttp.DefaultPooledTransport()
-		// cleanhttp keeps GOMAXPROCS+1 idle connections per host; with more pages in
-		// flight than that, every listing would open (and TLS-handshake) new ones.
-		transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)
-		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // G402: verification is off only when the user sets insecure (HW_INSECURE), for test endpoints
-		if len(cfg.CACertPEM) > 0 {
-			pool, err := x509.SystemCertPool()
-			if err != nil || pool == nil {
-				pool = x509.NewCertPool()
-			}
-			if !pool.AppendCertsFromPEM(cfg.CACertPEM) {
-				return nil, &ConfigError{Field: "ca_cert_file", Reason: "holds no PEM certificate"}
-			}
-			tlsConfig.RootCAs = pool
-		}
-		transport.TLSClientConfig = tlsConfig
-		base = transport
-	}
-
 	c := &Client{
-		endpoint:    endpoint,
-		iamEndpoint: iamEndpoint,
+		endpoint:    checked.endpoint,
+		iamEndpoint: checked.iamEndpoint,
 		region:      cfg.Region,
-		userAgent:   cfg.UserAgent,
-		concurrency: cfg.MaxConcurrentRequests,
+		userAgent:   cmp.Or(cfg.UserAgent, "terraform-provider-swr"),
+		concurrency: cmp.Or(max(cfg.MaxConcurrentRequests, 0), DefaultMaxConcurrentRequests),
 		logger:      cfg.Logger,
-		method:      method,
+		method:      checked.method,
 		creds:       cfg.Credentials,
 		projectID:   cfg.ProjectID,
 	}
-	if c.concurrency <= 0 {
-		c.concurrency = DefaultMaxConcurrentRequests
-	}
-	if c.userAgent == "" {
-		c.userAgent = "terraform-provider-swr"
-	}
 	c.tokens = &tokenCache{fetch: c.fetchToken}
+	c.http = retryingClient(cfg, c.transportChain(cfg, base))
+	return c, nil
+}
 
-	retryMin, retryMax := cfg.RetryWaitMin, cfg.RetryWaitMax
-	if retryMin <= 0 {
-		retryMin = time.Second
+// baseTransport is the network transport: cfg.Transport, or a pooled transport
+// with the TLS settings of cfg.
+func baseTransport(cfg Config) (http.RoundTripper, error) {
+	if cfg.Transport != nil {
+		return cfg.Transport, nil
 	}
-	if retryMax <= 0 {
-		retryMax = 30 * time.Second
+	transport := cleanhttp.DefaultPooledTransport()
+	// cleanhttp keeps GOMAXPROCS+1 idle connections per host; with more pages in
+	// flight than that, every listing would open (and TLS-handshake) new ones.
+	transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // G402: verification is off only when the user sets insecure (HW_INSECURE), for test endpoints
+	if len(cfg.CACertPEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(cfg.CACertPEM) {
+			return nil, &ConfigError{Field: FieldCACert, Values: []string{FieldCACert}, Reason: "holds no PEM certificate"}
+		}
+		tlsConfig.RootCAs = pool
 	}
-	if retryMax < retryMin {
-		retryMax = retryMin
-	}
-	maxRetries := cfg.MaxRetries
-	switch {
-	case maxRetries == 0:
-		maxRetries = DefaultMaxRetries
-	case maxRetries < 0:
-		maxRetries = 0
-	}
+	transport.TLSClientConfig = tlsConfig
+	return transport, nil
+}
 
+// retryWaits are the bounds of the back-off: cfg's, else 1 s and 30 s.
+func retryWaits(cfg Config) (lo, hi time.Duration) {
+	lo, hi = cfg.RetryWaitMin, cfg.RetryWaitMax
+	if lo <= 0 {
+		lo = time.Second
+	}
+	if hi <= 0 {
+		hi = 30 * time.Second
+	}
+	return lo, max(hi, lo)
+}
+
+// transportChain is a request's way out below the retry loop: redirect policy ->
+// 429 gate -> authentication (fresh signature per attempt) -> client-wide
+// in-flight bound -> per-attempt timeout (body included) -> log -> base. The bound
+// sits outside the attempt timeout so that waiting for a slot does not eat an
+// attempt's time.
+func (c *Client) transportChain(cfg Config, base http.RoundTripper) http.RoundTripper {
 	requestTimeout := cfg.RequestTimeout
 	if requestTimeout <= 0 {
 		requestTimeout = DefaultRequestTimeout
 	}
-
-	// Order of a request's way out: retry loop -> redirect policy -> 429 gate ->
-	// authentication (fresh signature per attempt) -> client-wide in-flight bound ->
-	// per-attempt timeout (body included) -> log -> network. The bound sits outside
-	// the attempt timeout so that waiting for a slot does not eat an attempt's time.
+	retryMin, _ := retryWaits(cfg)
 	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
 	rt = attemptTimeoutTransport{next: rt, timeout: requestTimeout, maxBody: maxBodySize}
 	rt = limitInFlight(rt, cfg.MaxRequestsInFlight)
-	rt = &authTransport{next: rt, method: method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
-	rt = throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
-	c.http = &retryablehttp.Client{
+	rt = &authTransport{next: rt, method: c.method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
+	return throttleTransport{next: rt, gate: &throttleGate{}, minWait: retryMin}
+}
+
+// retryingClient is the retry loop around rt.
+func retryingClient(cfg Config, rt http.RoundTripper) *retryablehttp.Client {
+	retryMin, retryMax := retryWaits(cfg)
+	return &retryablehttp.Client{
 		HTTPClient:   &http.Client{Transport: rt, CheckRedirect: checkRedirect},
 		RetryWaitMin: retryMin,
 		RetryWaitMax: retryMax,
-		RetryMax:     maxRetries,
+		RetryMax:     max(cfg.MaxRetries, 0),
 		CheckRetry:   shouldRetry,
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	return c, nil
-}
-
-// ParseEndpoint checks that s is an absolute http(s) URL with a host and no query.
-func ParseEndpoint(s string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimRight(s, "/"))
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %v", s, err)
-	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("%q must start with https:// (or http:// for a local test server)", s)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%q has no host", s)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("%q must not carry a query, fragment or user info", s)
-	}
-	return u, nil
 }
 
 // AuthMethod is the way the client authenticates.
 func (c *Client) AuthMethod() AuthMethod { return c.method }
-
-// Endpoint is the SWR base URL in use.
-func (c *Client) Endpoint() string { return c.endpoint.String() }
-
-// IAMEndpoint is the IAM base URL in use.
-func (c *Client) IAMEndpoint() string { return c.iamEndpoint.String() }
 
 // endpointURL joins base with path segments, each escaped as one path segment.
 func endpointURL(base *url.URL, segments ...string) *url.URL {

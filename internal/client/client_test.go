@@ -39,6 +39,7 @@ func newTestClient(t *testing.T, url string, mutate ...func(*Config)) *Client {
 	cfg := Config{
 		Region: fakeapi.DefaultRegion, Endpoint: url, IAMEndpoint: url, ProjectID: fakeapi.DefaultProjectID,
 		Credentials:  Credentials{Token: testToken},
+		MaxRetries:   DefaultMaxRetries,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	}
 	for _, m := range mutate {

@@ -157,13 +157,22 @@ func (e *InconsistentListError) Error() string {
 	return fmt.Sprintf("the %s changed or were inconsistent while being read (%d attempts): %s", e.What, e.Attempts, e.Reason)
 }
 
-// ConfigError is a client configuration that cannot work.
+// ConfigError is a client configuration that cannot work. Field names the setting
+// at fault as the provider's argument does ("" when the fault is the credentials
+// as a whole: none, or several ways); Values names the settings whose values led
+// to it, so that a caller can say where each came from.
 type ConfigError struct {
 	Field  string
 	Reason string
+	Values []string
 }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Reason) }
+func (e *ConfigError) Error() string {
+	if e.Field == "" || strings.HasPrefix(e.Reason, e.Field+" ") {
+		return e.Reason
+	}
+	return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+}
 
 // IsStatus reports whether err is an APIError with the given HTTP status.
 func IsStatus(err error, status int) bool {

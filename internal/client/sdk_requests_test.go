@@ -161,7 +161,7 @@ func TestNew_IAMEndpointDefaultsPerRegion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.IAMEndpoint(); got != want {
+		if got := c.iamEndpoint.String(); got != want {
 			t.Errorf("%s: %s, want %s", region, got, want)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -50,7 +51,8 @@ func (p *swrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Authenticate with exactly one of: an IAM token (`auth_token`), an access key pair " +
 			"(`access_key` and `secret_key`, optionally `security_token`), or an IAM user " +
 			"(`user_name`, `password` and `domain_name`). Every argument can come from an environment " +
-			"variable; a value in the configuration wins over the environment.",
+			"variable; a value in the configuration wins over the environment, and an empty string (`\"\"`, " +
+			"a module's usual default) counts as unset.",
 		Attributes: providerSchemaAttributes(),
 	}
 }
@@ -77,49 +79,46 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	s := settingsFrom(config, os.Getenv)
-	s.check(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	var caPEM []byte
-	if s.caCertFile != "" {
-		data, err := os.ReadFile(s.caCertFile)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("ca_cert_file"), "Cannot read the CA certificate file",
-				fmt.Sprintf("Reading %q failed: %v. Point ca_cert_file (or %s) at a readable PEM file.", s.caCertFile, err, envHint("ca_cert_file")))
-			return
-		}
-		caPEM = data
-	}
-
 	userAgent := fmt.Sprintf("terraform-provider-swr/%s", p.version)
 	if req.TerraformVersion != "" {
 		userAgent += " Terraform/" + req.TerraformVersion
 	}
-	c, err := client.New(client.Config{
-		Region:                s.region,
-		Endpoint:              s.endpoint,
-		IAMEndpoint:           s.iamEndpoint,
-		ProjectID:             s.projectID,
-		Credentials:           s.credentials,
-		MaxRetries:            retriesForClient(s.maxRetries),
-		MaxConcurrentRequests: s.maxConcurrentRequests,
-		MaxRequestsInFlight:   s.maxRequestsInFlight,
-		RequestTimeout:        s.requestTimeout,
-		Insecure:              s.insecure,
-		CACertPEM:             caPEM,
-		UserAgent:             userAgent,
-		Logger:                tfLogger{},
-	})
-	if err != nil {
-		addConfigError(&resp.Diagnostics, err)
+	s := settingsFrom(config, os.Getenv)
+	c := s.newClient(userAgent, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{client: c, secrets: s.credentials.Secrets()}
+	data := &providerData{client: c, secrets: s.Credentials.Secrets()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+}
+
+// newClient checks the settings and builds the client from them; every problem
+// is a diagnostic on the argument at fault. It sends nothing.
+func (s settings) newClient(userAgent string, diags *diag.Diagnostics) *client.Client {
+	s.check(diags)
+	if diags.HasError() {
+		return nil
+	}
+	cfg := s.Config
+	if s.caCertFile != "" {
+		data, err := os.ReadFile(s.caCertFile)
+		if err != nil {
+			diags.AddAttributeError(path.Root(client.FieldCACert), "Cannot read the CA certificate file",
+				fmt.Sprintf("Reading %q (from %s) failed: %v. Point ca_cert_file (or %s) at a readable PEM file.", s.caCertFile, s.source[client.FieldCACert], err, envHint(client.FieldCACert)))
+			return nil
+		}
+		cfg.CACertPEM = data
+	}
+	cfg.UserAgent = userAgent
+	cfg.Logger = tfLogger{}
+	c, err := client.New(cfg)
+	if err != nil {
+		s.addConfigErrors(diags, err)
+		return nil
+	}
+	s.warn(diags)
+	return c
 }
 
 func (p *swrProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -135,15 +134,6 @@ func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewInstancesDataSource,
 		NewNamespacesDataSource,
 	}
-}
-
-// retriesForClient maps the provider's "0 means no retry" onto the client's
-// "0 means default, negative means none".
-func retriesForClient(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
 }
 
 // isLoopbackHost reports whether host (without port) is localhost or a loopback IP.

@@ -29,6 +29,7 @@ func TestProviderSettings_ConfigurationWinsOverEnvironment(t *testing.T) {
 	s := settingsFrom(map[string]attr.Value{
 		"region":      types.StringValue("ap-southeast-1"),
 		"access_key":  types.StringValue("AK-from-hcl"),
+		"secret_key":  types.StringValue("SK-from-hcl"),
 		"max_retries": types.Int64Value(2),
 		"insecure":    types.BoolNull(),
 	}, env(map[string]string{
@@ -41,23 +42,32 @@ func TestProviderSettings_ConfigurationWinsOverEnvironment(t *testing.T) {
 		"SWR_MAX_CONCURRENT_REQUESTS": "8",
 		"OS_CACERT":                   "/etc/ca.pem",
 	}))
-	if s.region != "ap-southeast-1" || s.credentials.AccessKey != "AK-from-hcl" || s.maxRetries != 2 {
-		t.Errorf("configuration did not win: region %q, access key %q, retries %d", s.region, s.credentials.AccessKey, s.maxRetries)
+	if s.Region != "ap-southeast-1" || s.Credentials.AccessKey != "AK-from-hcl" || s.Credentials.SecretKey != "SK-from-hcl" || s.MaxRetries != 2 {
+		t.Errorf("configuration did not win: region %q, access key %q, retries %d", s.Region, s.Credentials.AccessKey, s.MaxRetries)
 	}
-	if s.credentials.SecretKey != "SK-from-sdk-env" || s.projectID != "p-env" || !s.insecure || s.maxConcurrentRequests != 8 || s.caCertFile != "/etc/ca.pem" {
+	if s.ProjectID != "p-env" || !s.Insecure || s.MaxConcurrentRequests != 8 || s.caCertFile != "/etc/ca.pem" {
 		t.Errorf("environment not used: %+v", s)
 	}
-	var diags diag.Diagnostics
-	s.check(&diags)
-	if diags.HasError() {
+	if s.source["region"] != fromConfig || s.source["project_id"] != "HW_PROJECT_ID" || s.source["ca_cert_file"] != "OS_CACERT" || s.source["password"] != "" {
+		t.Errorf("sources %v", s.source)
+	}
+	s.caCertFile = "" // no such file here; the CA file has its own tests
+	if diags := configureDiags(s); diags.HasError() {
 		t.Errorf("unexpected errors: %v", diags)
 	}
 }
 
+// configureDiags are the diagnostics of configuring the provider with s.
+func configureDiags(s settings) diag.Diagnostics {
+	var diags diag.Diagnostics
+	s.newClient("test", &diags)
+	return diags
+}
+
 func TestProviderSettings_Defaults(t *testing.T) {
 	s := settingsFrom(nil, env(nil))
-	if s.maxRetries != client.DefaultMaxRetries || s.maxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.insecure {
-		t.Errorf("defaults: retries %d, concurrency %d, insecure %v", s.maxRetries, s.maxConcurrentRequests, s.insecure)
+	if s.MaxRetries != client.DefaultMaxRetries || s.MaxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.Insecure {
+		t.Errorf("defaults: retries %d, concurrency %d, insecure %v", s.MaxRetries, s.MaxConcurrentRequests, s.Insecure)
 	}
 }
 
@@ -80,8 +90,7 @@ func TestProviderSettings_CheckErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var diags diag.Diagnostics
-			settingsFrom(nil, env(tc.env)).check(&diags)
+			diags := configureDiags(settingsFrom(nil, env(tc.env)))
 			found := false
 			for _, d := range diags {
 				if d.Summary() == tc.want && (d.Severity() == diag.SeverityError) == tc.isErr {
@@ -111,7 +120,7 @@ func TestProviderSettings_InvalidEnvironmentValueNamesTheRange(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.variable+"="+tc.value, func(t *testing.T) {
 			s := settingsFrom(nil, env(map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t", tc.variable: tc.value}))
-			if s.maxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.maxRetries != client.DefaultMaxRetries || s.insecure {
+			if s.MaxConcurrentRequests != client.DefaultMaxConcurrentRequests || s.MaxRetries != client.DefaultMaxRetries || s.Insecure {
 				t.Errorf("an invalid value changed the settings: %+v", s)
 			}
 			var diags diag.Diagnostics
@@ -127,8 +136,8 @@ func TestProviderSettings_InvalidEnvironmentValueNamesTheRange(t *testing.T) {
 	}
 	// The values at both ends of a range are valid.
 	s := settingsFrom(nil, env(map[string]string{"SWR_MAX_CONCURRENT_REQUESTS": "32", "HW_MAX_RETRIES": "0"}))
-	if s.maxConcurrentRequests != 32 || s.maxRetries != 0 || len(s.envErrors) != 0 {
-		t.Errorf("range ends: concurrency %d, retries %d, errors %v", s.maxConcurrentRequests, s.maxRetries, s.envErrors)
+	if s.MaxConcurrentRequests != 32 || s.MaxRetries != 0 || len(s.envErrors) != 0 {
+		t.Errorf("range ends: concurrency %d, retries %d, errors %v", s.MaxConcurrentRequests, s.MaxRetries, s.envErrors)
 	}
 }
 
@@ -191,7 +200,7 @@ func TestProviderArguments_Consistent(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range s.credentials.Secrets() {
+	for _, v := range s.Credentials.Secrets() {
 		secrets[v] = true
 	}
 	for _, a := range providerArguments {
@@ -201,8 +210,8 @@ func TestProviderArguments_Consistent(t *testing.T) {
 	}
 }
 
-// A duration argument (none yet; request_timeout will be one) is a row like any
-// other: a GoDuration attribute, parsed from configuration or environment.
+// A duration argument (request_timeout is one) is a row like any other: a string
+// attribute with the row's duration validator, parsed from configuration or environment.
 func TestProviderArguments_DurationKind(t *testing.T) {
 	var got time.Duration
 	a := providerArgument{name: "some_timeout", env: []string{"SWR_SOME_TIMEOUT"}, def: "60s", description: "A timeout.",
@@ -224,23 +233,6 @@ func TestProviderArguments_DurationKind(t *testing.T) {
 	}
 	if a.want() != `a duration such as "60s" or "2m30s"` {
 		t.Errorf("want %q", a.want())
-	}
-}
-
-// The default endpoints are built from the region, without sending anything.
-func TestProvider_DefaultEndpoints(t *testing.T) {
-	for region, want := range map[string][2]string{
-		"cn-north-4":     {"https://swr-api.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com"},
-		"eu-west-101":    {"https://swr-api.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu"},
-		"ap-southeast-1": {"https://swr-api.ap-southeast-1.myhuaweicloud.com", "https://iam.ap-southeast-1.myhuaweicloud.com"},
-	} {
-		c, err := client.New(client.Config{Region: region, Credentials: client.Credentials{Token: "t"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.Endpoint() != want[0] || c.IAMEndpoint() != want[1] {
-			t.Errorf("region %s: endpoints %s, %s; want %s, %s", region, c.Endpoint(), c.IAMEndpoint(), want[0], want[1])
-		}
 	}
 }
 

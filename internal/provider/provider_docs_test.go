@@ -47,7 +47,7 @@ func argumentsTableMarkdown() string {
 		if def == "" {
 			def = "none"
 		}
-		fmt.Fprintf(&b, "\n| %s | %s | %s | %s |", name, env, def, a.description)
+		fmt.Fprintf(&b, "\n| %s | %s | %s | %s |", name, env, def, a.meaning())
 	}
 	return b.String()
 }

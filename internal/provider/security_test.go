@@ -209,20 +209,20 @@ func TestAccRetentionExecutionTasksDataSource_HostileRequestIDSanitised(t *testi
 // request_timeout: the configuration wins, SWR_REQUEST_TIMEOUT fills in, 60s by
 // default, and a bad environment value is an error naming the variable.
 func TestProviderSettings_RequestTimeout(t *testing.T) {
-	if s := settingsFrom(nil, env(nil)); s.requestTimeout != 60*time.Second {
-		t.Errorf("default %s, want 60s", s.requestTimeout)
+	if s := settingsFrom(nil, env(nil)); s.RequestTimeout != 60*time.Second {
+		t.Errorf("default %s, want 60s", s.RequestTimeout)
 	}
-	if s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 90*time.Second {
-		t.Errorf("from the environment %s, want 90s", s.requestTimeout)
+	if s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.RequestTimeout != 90*time.Second {
+		t.Errorf("from the environment %s, want 90s", s.RequestTimeout)
 	}
 	configured := map[string]attr.Value{"request_timeout": types.StringValue("2m")}
-	if s := settingsFrom(configured, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.requestTimeout != 2*time.Minute {
-		t.Errorf("configured %s, want 2m", s.requestTimeout)
+	if s := settingsFrom(configured, env(map[string]string{"SWR_REQUEST_TIMEOUT": "90s"})); s.RequestTimeout != 2*time.Minute {
+		t.Errorf("configured %s, want 2m", s.RequestTimeout)
 	}
 	for _, bad := range []string{"0s", "-5m", "2h", "soon"} {
 		s := settingsFrom(nil, env(map[string]string{"SWR_REQUEST_TIMEOUT": bad}))
-		if s.requestTimeout != 60*time.Second {
-			t.Errorf("SWR_REQUEST_TIMEOUT=%s: %s, want the default kept", bad, s.requestTimeout)
+		if s.RequestTimeout != 60*time.Second {
+			t.Errorf("SWR_REQUEST_TIMEOUT=%s: %s, want the default kept", bad, s.RequestTimeout)
 		}
 		var diags diag.Diagnostics
 		s.check(&diags)

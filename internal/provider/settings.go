@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,20 +23,23 @@ import (
 
 // settings are the provider arguments after the environment fallback: a value in
 // the configuration wins, then the first environment variable that is set, then
-// the default.
+// the default. Most arguments go straight into the client's Config.
 type settings struct {
-	region, endpoint, iamEndpoint, projectID string
-	credentials                              client.Credentials
-	insecure                                 bool
-	caCertFile                               string
-	maxRetries                               int
-	maxConcurrentRequests                    int
-	maxRequestsInFlight                      int
-	requestTimeout                           time.Duration
+	client.Config
+	caCertFile string
 
+	// source says where each argument's value came from, by argument name: the
+	// environment variable's name, or fromConfig; an argument left unset has none.
+	source map[string]string
+	// unusedEnv are variables of a family (see providerArgument.family) that are
+	// set but were not used, because another place gave that family's values.
+	unusedEnv []string
 	// problems found while reading environment values, reported by check.
 	envErrors []envError
 }
+
+// fromConfig is the source of a value written in the provider block.
+const fromConfig = "the provider block"
 
 type envError struct {
 	attr, variable, value, want string
@@ -56,59 +60,72 @@ type providerArgument struct {
 	def         string   // default, written as in the environment; "" for none
 	defaultDoc  string   // Markdown of a default that is not a constant, e.g. built from the region
 	min, max    int64    // range of a whole number, or of a duration (in nanoseconds)
+	// family names a group of arguments whose values come from one place: the
+	// provider block, or the variables at one index of their env lists (all the
+	// first ones, or all the second ones), never a mix.
+	family string
 	// field points at the settings field the value goes to; its type (*string,
 	// *bool, *int or *time.Duration) is the argument's type.
 	field func(*settings) any
 }
 
 var providerArguments = []providerArgument{
-	{name: "region", env: []string{"HW_REGION_NAME"}, field: func(s *settings) any { return &s.region },
-		description: "Region, e.g. `cn-north-4`. Builds the default endpoints and finds the project id."},
-	{name: "endpoint", env: []string{"SWR_ENDPOINT"}, field: func(s *settings) any { return &s.endpoint },
+	{name: client.FieldRegion, env: []string{"HW_REGION_NAME"}, field: func(s *settings) any { return &s.Region },
+		description: "Region name, e.g. `cn-north-4`: lower-case letters, digits and hyphens (as in `ap-southeast-1` or `eu-west-101`), nothing else. " +
+			"Builds the default endpoints and finds the project id."},
+	{name: client.FieldEndpoint, env: []string{"SWR_ENDPOINT"}, field: func(s *settings) any { return &s.Endpoint },
 		defaultDoc:  "`https://swr-api.{region}.myhuaweicloud.com` (`myhuaweicloud.eu` for `eu-west-1*`)",
 		description: "Base URL of the SWR API."},
-	{name: "iam_endpoint", env: []string{"HW_AUTH_URL"}, field: func(s *settings) any { return &s.iamEndpoint },
+	{name: client.FieldIAMEndpoint, env: []string{"HW_AUTH_URL"}, field: func(s *settings) any { return &s.IAMEndpoint },
 		defaultDoc: "the region's endpoint in the official SDK's table, e.g. `https://iam.cn-north-4.myhuaweicloud.com` " +
 			"(`https://iam.eu-west-101.myhuaweicloud.eu` for `eu-west-101`), or the global `https://iam.myhuaweicloud.com` for a region the table does not list",
-		description: "Base URL of IAM, for password tokens and the project lookup."},
-	{name: "project_id", env: []string{"HW_PROJECT_ID"}, field: func(s *settings) any { return &s.projectID },
+		description: "Base URL of IAM, for password tokens and the project lookup, with or without the API version: " +
+			"`https://iam.cn-north-4.myhuaweicloud.com` and the huaweicloud provider's form of `HW_AUTH_URL`, `https://iam.cn-north-4.myhuaweicloud.com:443/v3`, are the same."},
+	{name: client.FieldProjectID, env: []string{"HW_PROJECT_ID"}, field: func(s *settings) any { return &s.ProjectID },
 		defaultDoc:  "looked up once through IAM by the region name",
 		description: "Project of the SWR Enterprise instance."},
-	{name: "auth_token", env: []string{"HW_AUTH_TOKEN"}, sensitive: true, field: func(s *settings) any { return &s.credentials.Token },
+	{name: client.FieldToken, env: []string{"HW_AUTH_TOKEN"}, sensitive: true, field: func(s *settings) any { return &s.Credentials.Token },
 		description: "IAM token, sent as `X-Auth-Token`."},
-	{name: "access_key", env: []string{"HW_ACCESS_KEY", "CLOUD_SDK_AK"}, field: func(s *settings) any { return &s.credentials.AccessKey },
-		description: "Access key (AK); every request is signed with SDK-HMAC-SHA256."},
-	{name: "secret_key", env: []string{"HW_SECRET_KEY", "CLOUD_SDK_SK"}, sensitive: true, field: func(s *settings) any { return &s.credentials.SecretKey },
-		description: "Secret key (SK) of `access_key`."},
-	{name: "security_token", env: []string{"HW_SECURITY_TOKEN"}, sensitive: true, field: func(s *settings) any { return &s.credentials.SecurityToken },
-		description: "Security token of temporary access keys."},
-	{name: "user_name", env: []string{"HW_USER_NAME"}, field: func(s *settings) any { return &s.credentials.UserName },
+	{name: client.FieldAccessKey, env: []string{"HW_ACCESS_KEY", "CLOUD_SDK_AK"}, family: accessKeyFamily, field: func(s *settings) any { return &s.Credentials.AccessKey },
+		description: "Access key (AK); every request is signed with SDK-HMAC-SHA256. " + accessKeyFamilyDoc},
+	{name: client.FieldSecretKey, env: []string{"HW_SECRET_KEY", "CLOUD_SDK_SK"}, family: accessKeyFamily, sensitive: true, field: func(s *settings) any { return &s.Credentials.SecretKey },
+		description: "Secret key (SK) of `access_key`. " + accessKeyFamilyDoc},
+	{name: client.FieldSecurityToken, env: []string{"HW_SECURITY_TOKEN"}, family: accessKeyFamily, sensitive: true, field: func(s *settings) any { return &s.Credentials.SecurityToken },
+		description: "Security token of temporary access keys; only with `access_key` and `secret_key`. " + accessKeyFamilyDoc},
+	{name: client.FieldUserName, env: []string{"HW_USER_NAME"}, field: func(s *settings) any { return &s.Credentials.UserName },
 		description: "IAM user name; the provider gets a token with it once per run."},
-	{name: "password", env: []string{"HW_USER_PASSWORD"}, sensitive: true, field: func(s *settings) any { return &s.credentials.Password },
+	{name: client.FieldPassword, env: []string{"HW_USER_PASSWORD"}, sensitive: true, field: func(s *settings) any { return &s.Credentials.Password },
 		description: "Password of `user_name`."},
-	{name: "domain_name", env: []string{"HW_DOMAIN_NAME"}, field: func(s *settings) any { return &s.credentials.DomainName },
+	{name: client.FieldDomainName, env: []string{"HW_DOMAIN_NAME"}, field: func(s *settings) any { return &s.Credentials.DomainName },
 		description: "Account (domain) name of `user_name`."},
-	{name: "insecure", env: []string{"HW_INSECURE"}, def: "false", field: func(s *settings) any { return &s.insecure },
+	{name: "insecure", env: []string{"HW_INSECURE"}, def: "false", field: func(s *settings) any { return &s.Insecure },
 		description: "Skip TLS certificate verification. Only for test endpoints."},
-	{name: "ca_cert_file", env: []string{"HW_CACERT", "OS_CACERT"}, field: func(s *settings) any { return &s.caCertFile },
+	{name: client.FieldCACert, env: []string{"HW_CACERT", "OS_CACERT"}, field: func(s *settings) any { return &s.caCertFile },
 		description: "Path of a PEM file of CA certificates to trust in addition to the system's."},
 	{name: "max_retries", env: []string{"HW_MAX_RETRIES"}, def: strconv.Itoa(client.DefaultMaxRetries), min: 0, max: 100,
-		field:       func(s *settings) any { return &s.maxRetries },
+		field:       func(s *settings) any { return &s.MaxRetries },
 		description: "How many times a request is retried after HTTP 429, 5xx (but 501) or a connection error, with exponential back-off that honours `Retry-After`; `0` disables retrying."},
 	{name: "max_concurrent_requests", env: []string{"SWR_MAX_CONCURRENT_REQUESTS"}, def: strconv.Itoa(client.DefaultMaxConcurrentRequests), min: 1, max: 32,
-		field:       func(s *settings) any { return &s.maxConcurrentRequests },
+		field:       func(s *settings) any { return &s.MaxConcurrentRequests },
 		description: "How many page requests of one listing may be in flight at once; `1` reads pages one after another."},
 	{name: "max_requests_in_flight", env: []string{"SWR_MAX_REQUESTS_IN_FLIGHT"}, def: strconv.Itoa(client.DefaultMaxRequestsInFlight), min: 1, max: 100,
-		field: func(s *settings) any { return &s.maxRequestsInFlight },
+		field: func(s *settings) any { return &s.MaxRequestsInFlight },
 		description: "How many requests the provider may have in flight at once over every data source of the run together " +
 			"(the CLI reads up to 10 data sources at once, each with up to `max_concurrent_requests` pages in flight). Lower it for an API that throttles bursts."},
 	// Shorter than a second would time out healthy requests of a large page; longer
 	// than an hour is never what a per-attempt bound means.
-	{name: "request_timeout", env: []string{"SWR_REQUEST_TIMEOUT"}, def: "60s", min: int64(time.Second), max: int64(time.Hour),
-		field: func(s *settings) any { return &s.requestTimeout },
+	{name: "request_timeout", env: []string{"SWR_REQUEST_TIMEOUT"}, def: shortDuration(client.DefaultRequestTimeout), min: int64(time.Second), max: int64(time.Hour),
+		field: func(s *settings) any { return &s.RequestTimeout },
 		description: "How long one attempt of a request may take, from sending it to reading the whole answer, as a duration such as `60s` or `2m`. " +
 			"An attempt past it counts as a connection error and is retried (see `max_retries`); the data source's read timeout still bounds the whole read."},
 }
+
+// accessKeyFamily groups the arguments of an access key pair: its values come
+// from one place, never an access key of one pair beside a secret key of another.
+const (
+	accessKeyFamily    = "access key"
+	accessKeyFamilyDoc = "The access key pair and its security token come from one place: the provider block, the `HW_*` variables or the `CLOUD_SDK_*` ones."
+)
 
 // envHint names the first environment variable of the argument name, for messages.
 func envHint(name string) string {
@@ -122,7 +139,7 @@ func envHint(name string) string {
 
 // schemaAttribute is the argument's attribute in the provider schema.
 func (a providerArgument) schemaAttribute() schema.Attribute {
-	desc := a.description
+	desc := a.meaning()
 	if lo, hi, ok := a.rangeText(); ok {
 		desc += fmt.Sprintf(" From `%s` to `%s`.", lo, hi)
 	}
@@ -240,14 +257,18 @@ func (a providerArgument) set(s *settings, text string) error {
 	return nil
 }
 
-// configText is a known, non-null configuration value as text.
+// configText is a known, non-null configuration value as text. An empty string
+// counts as unset, as an empty environment variable does: a module's
+// `default = ""` then leaves the environment and the default in force, rather
+// than replacing them with nothing (issue 20: an empty endpoint must not mean
+// the public one while SWR_ENDPOINT is set). It is the one place of that rule.
 func configText(v attr.Value) (string, bool) {
 	if v == nil || v.IsNull() || v.IsUnknown() {
 		return "", false
 	}
 	switch v := v.(type) {
 	case types.String:
-		return v.ValueString(), true
+		return v.ValueString(), v.ValueString() != ""
 	case types.Bool:
 		return strconv.FormatBool(v.ValueBool()), true
 	case types.Int64:
@@ -283,19 +304,30 @@ func checkKnown(values map[string]attr.Value, diags *diag.Diagnostics) {
 
 // settingsFrom resolves every argument: the configuration's value (config, by
 // argument name; a missing name is null), else the first environment variable
-// that is set (non-empty), else the default. An environment value that does not
-// parse is kept for check to report, and the default is used.
+// that is set (non-empty), else the default. The arguments of a family take
+// their values from one place only (see familySources). An environment value
+// that does not parse is kept for check to report, and the default is used.
 func settingsFrom(config map[string]attr.Value, getenv func(string) string) settings {
-	var s settings
+	s := settings{source: map[string]string{}}
+	places := s.familySources(config, getenv)
 	for _, a := range providerArguments {
-		if text, ok := configText(config[a.name]); ok {
+		vars := a.env
+		if a.family != "" {
+			vars = nil
+			if i := places[a.family]; i >= 0 && i < len(a.env) {
+				vars = a.env[i : i+1]
+			}
+		}
+		if text, ok := configText(config[a.name]); ok && (a.family == "" || places[a.family] == familyInConfig) {
 			// Validated by the schema already.
 			if err := a.set(&s, text); err == nil {
+				s.source[a.name] = fromConfig
 				continue
 			}
 		}
-		if name, val := firstEnv(a.env, getenv); val != "" {
+		if name, val := firstEnv(vars, getenv); val != "" {
 			if err := a.set(&s, val); err == nil {
+				s.source[a.name] = name
 				continue
 			}
 			s.envErrors = append(s.envErrors, envError{a.name, name, val, a.want()})
@@ -308,6 +340,42 @@ func settingsFrom(config map[string]attr.Value, getenv func(string) string) sett
 	return s
 }
 
+// familyInConfig is the place of a family whose values come from the provider block.
+const familyInConfig = -1
+
+// familySources chooses, for each family, where its values come from: the
+// provider block when it sets any of them, else the first index i at which any
+// of them has a variable set (every i-th variable of the family then, and no
+// other), else none (len(env)). Set variables of the places not chosen go to
+// s.unusedEnv, for the diagnostics.
+func (s *settings) familySources(config map[string]attr.Value, getenv func(string) string) map[string]int {
+	places := map[string]int{}
+	for _, a := range providerArguments {
+		if a.family == "" {
+			continue
+		}
+		if _, ok := places[a.family]; !ok {
+			places[a.family] = len(a.env)
+		}
+		if _, ok := configText(config[a.name]); ok {
+			places[a.family] = familyInConfig
+		}
+		for i, name := range a.env {
+			if getenv(name) != "" && i < places[a.family] {
+				places[a.family] = i
+			}
+		}
+	}
+	for _, a := range providerArguments {
+		for i, name := range a.env {
+			if a.family != "" && i != places[a.family] && getenv(name) != "" {
+				s.unusedEnv = append(s.unusedEnv, name)
+			}
+		}
+	}
+	return places
+}
+
 // firstEnv is the first of names whose value is not empty, and that value.
 func firstEnv(names []string, getenv func(string) string) (string, string) {
 	for _, name := range names {
@@ -318,104 +386,155 @@ func firstEnv(names []string, getenv func(string) string) (string, string) {
 	return "", ""
 }
 
-// check reports every problem of the settings at once, each on its attribute.
+// check reports the problems of the settings that are the provider's own: an
+// environment value that does not parse, and a value that ends in a line break
+// (what file() leaves). The client checks the rest (see addConfigErrors).
 func (s settings) check(diags *diag.Diagnostics) {
 	for _, e := range s.envErrors {
 		diags.AddAttributeError(path.Root(e.attr), "Invalid environment variable",
 			fmt.Sprintf("%s=%q is not %s. Fix or unset the variable, or set %q in the provider block.", e.variable, e.value, e.want, e.attr))
 	}
-
-	c := s.credentials
-	token := c.Token != ""
-	aksk := c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != ""
-	password := c.UserName != "" || c.Password != "" || c.DomainName != ""
-	n := 0
-	for _, set := range []bool{token, aksk, password} {
-		if set {
-			n++
-		}
-	}
-	methods := fmt.Sprintf("Set exactly one of: auth_token (%s); access_key and secret_key (%s and %s); "+
-		"or user_name, password and domain_name (%s, %s and %s).", envHint("auth_token"), envHint("access_key"), envHint("secret_key"),
-		envHint("user_name"), envHint("password"), envHint("domain_name"))
-	switch {
-	case n == 0:
-		diags.AddError("No SWR credentials", "The provider found no credentials in its configuration or environment. "+methods)
-	case n > 1:
-		var set []string
-		if token {
-			set = append(set, "a token")
-		}
-		if aksk {
-			set = append(set, "an access key pair")
-		}
-		if password {
-			set = append(set, "a user name and password")
-		}
-		diags.AddError("More than one way to authenticate",
-			fmt.Sprintf("The provider found %s (in its configuration or environment) and cannot guess which to use. %s Unset the others, including their environment variables.",
-				joinAnd(set), methods))
-	case aksk:
-		if c.AccessKey == "" {
-			diags.AddAttributeError(path.Root("access_key"), "Missing access_key",
-				fmt.Sprintf("secret_key (or security_token) is set but access_key is not. Set access_key (%s) to the access key of the secret key.", envHint("access_key")))
-		}
-		if c.SecretKey == "" {
-			diags.AddAttributeError(path.Root("secret_key"), "Missing secret_key",
-				fmt.Sprintf("access_key is set but secret_key is not. Set secret_key (%s) to the secret of the access key.", envHint("secret_key")))
-		}
-	case password:
-		for attr, v := range map[string]string{"user_name": c.UserName, "password": c.Password, "domain_name": c.DomainName} {
-			if v == "" {
-				diags.AddAttributeError(path.Root(attr), "Missing "+attr,
-					fmt.Sprintf("Password authentication needs user_name, password and domain_name; %s (%s) is not set.", attr, envHint(attr)))
-			}
-		}
-	}
-
-	for attr, v := range map[string]string{"endpoint": s.endpoint, "iam_endpoint": s.iamEndpoint} {
-		if v == "" {
+	for _, a := range providerArguments {
+		p, ok := a.field(&s).(*string)
+		if !ok || !strings.HasSuffix(*p, "\n") && !strings.HasSuffix(*p, "\r") {
 			continue
 		}
-		if _, err := client.ParseEndpoint(v); err != nil {
-			diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
-				fmt.Sprintf("%v. Give the base URL of the API, e.g. %q.", err, map[string]string{
-					"endpoint": client.DefaultEndpoint("cn-north-4"), "iam_endpoint": client.DefaultIAMEndpoint("cn-north-4"),
-				}[attr]))
-			continue
+		fix := fmt.Sprintf("A value read with file() keeps the file's last line break: wrap it in chomp(), e.g. %s = chomp(file(\"...\")).", a.name)
+		if src := s.source[a.name]; src != fromConfig {
+			fix = fmt.Sprintf("Remove the line break from %s.", src)
 		}
+		diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name,
+			fmt.Sprintf("%s (from %s) ends with a line break, which is never part of a valid %s. %s", a.name, s.source[a.name], a.name, fix))
+	}
+}
+
+// warn reports settings that work but put credentials at risk.
+func (s settings) warn(diags *diag.Diagnostics) {
+	for attr, v := range map[string]string{client.FieldEndpoint: s.Endpoint, client.FieldIAMEndpoint: s.IAMEndpoint} {
 		if plainHTTPToRemote(v) {
 			diags.AddAttributeWarning(path.Root(attr), "Credentials would travel in clear text",
 				fmt.Sprintf("%s %q uses http:// to a host that is not loopback: tokens, signatures and passwords sent there can be read on the network. Use https://.", attr, v))
 		}
 	}
-	if s.region == "" {
-		var missing []string
-		if s.endpoint == "" {
-			missing = append(missing, "endpoint")
+}
+
+// addConfigErrors turns the client's configuration errors into diagnostics, each
+// on the argument at fault, saying where the values involved came from and how
+// to fix them.
+func (s settings) addConfigErrors(diags *diag.Diagnostics, err error) {
+	for _, e := range configErrors(err) {
+		var cfgErr *client.ConfigError
+		if !errors.As(e, &cfgErr) {
+			diags.AddError("Invalid SWR provider configuration", e.Error())
+			continue
 		}
-		if s.iamEndpoint == "" && (s.projectID == "" || password) {
-			missing = append(missing, "iam_endpoint")
-		}
-		if s.projectID == "" {
-			missing = append(missing, "project_id")
-		}
-		if len(missing) > 0 {
-			diags.AddAttributeError(path.Root("region"), "Missing region",
-				fmt.Sprintf("Without a region the provider cannot build the default %s. Set region (%s), or set %s explicitly.",
-					joinAnd(missing), envHint("region"), joinAnd(missing)))
+		detail := upperFirst(cfgErr.Reason) + "." + s.whereFrom(cfgErr.Values) + s.fix(cfgErr)
+		switch {
+		case cfgErr.Field == "" && len(cfgErr.Values) == 0:
+			diags.AddError("No SWR credentials", detail)
+		case cfgErr.Field == "":
+			diags.AddError("More than one way to authenticate", detail)
+		case s.source[cfgErr.Field] == "":
+			diags.AddAttributeError(path.Root(cfgErr.Field), "Missing "+cfgErr.Field, detail)
+		default:
+			diags.AddAttributeError(path.Root(cfgErr.Field), "Invalid "+cfgErr.Field, detail)
 		}
 	}
 }
 
-// addConfigError turns a client configuration error into a diagnostic on its attribute.
-func addConfigError(diags *diag.Diagnostics, err error) {
-	var cfgErr *client.ConfigError
-	if errors.As(err, &cfgErr) && cfgErr.Field != "credentials" {
-		diags.AddAttributeError(path.Root(cfgErr.Field), "Invalid SWR provider configuration", cfgErr.Error())
-		return
+// configErrors are the errors joined in err, one by one.
+func configErrors(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, configErrors(e)...)
+		}
+		return out
 	}
-	diags.AddError("Invalid SWR provider configuration", err.Error())
+	return []error{err}
+}
+
+// whereFrom says where each of the named arguments' values came from.
+func (s settings) whereFrom(names []string) string {
+	var from []string
+	for _, name := range names {
+		if src := s.source[name]; src != "" {
+			from = append(from, name+" from "+src)
+		}
+	}
+	if len(from) == 0 {
+		return ""
+	}
+	return " Where the values came from: " + joinAnd(from) + "."
+}
+
+// fix says what to do about e.
+func (s settings) fix(e *client.ConfigError) string {
+	var b strings.Builder
+	switch src := s.source[e.Field]; {
+	case e.Field == "" && len(e.Values) == 0:
+		fmt.Fprintf(&b, " Set exactly one of: %s; %s; or %s.", credentialAttributes[client.AuthToken], credentialAttributes[client.AuthAKSK], credentialAttributes[client.AuthPassword])
+	case e.Field == "":
+		b.WriteString(" Keep exactly one way to authenticate: unset the others, in the provider block and in the environment.")
+	case src == "":
+		fmt.Fprintf(&b, " Set %s%s.", e.Field, s.whereToSet(e.Field))
+	case src != fromConfig && inFamily(e.Field):
+		fmt.Fprintf(&b, " Fix or unset %s.", src)
+	case src != fromConfig:
+		fmt.Fprintf(&b, " Fix or unset %s, or set %s in the provider block.", src, e.Field)
+	}
+	if inFamily(e.Field) && len(s.unusedEnv) > 0 {
+		fmt.Fprintf(&b, " %s %s set too, but the values of an %s pair are never taken from two places.",
+			joinAnd(s.unusedEnv), map[bool]string{true: "is", false: "are"}[len(s.unusedEnv) == 1], providerArgumentNamed(e.Field).family)
+	}
+	return b.String()
+}
+
+// whereToSet says where an unset argument can be set: the provider block, or the
+// variable of its family's place.
+func (s settings) whereToSet(name string) string {
+	a := providerArgumentNamed(name)
+	if a == nil || len(a.env) == 0 {
+		return " in the provider block"
+	}
+	vars := a.env
+	if a.family != "" {
+		for _, other := range providerArguments {
+			if other.family != a.family {
+				continue
+			}
+			switch src := s.source[other.name]; {
+			case src == fromConfig:
+				return " in the provider block, beside " + other.name
+			case src != "":
+				if i := slices.Index(other.env, src); i < len(a.env) {
+					vars = a.env[i : i+1]
+				} else {
+					return " in the provider block, with the rest of the pair"
+				}
+			}
+		}
+	}
+	return " in the provider block or " + joinOr(vars)
+}
+
+// providerArgumentNamed is the row of the argument name, nil if there is none.
+func providerArgumentNamed(name string) *providerArgument {
+	for i := range providerArguments {
+		if providerArguments[i].name == name {
+			return &providerArguments[i]
+		}
+	}
+	return nil
+}
+
+// upperFirst is s with its first letter in upper case, for a sentence, unless s
+// starts with the name of an argument.
+func upperFirst(s string) string {
+	if first, _, _ := strings.Cut(s, " "); s == "" || providerArgumentNamed(first) != nil {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func joinAnd(items []string) string { return joinWith(items, " and ") }
@@ -466,7 +585,7 @@ func (v durationValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
 		return
 	}
 	var scratch settings
@@ -474,4 +593,23 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.arg.name,
 			fmt.Sprintf("%s = %q is not %s (%v). The default is %q.", v.arg.name, req.ConfigValue.ValueString(), v.arg.want(), err, v.arg.def))
 	}
+}
+
+// emptyStringDoc is the rule of configText, in every string argument's description.
+const emptyStringDoc = "`\"\"` counts as unset, so that the environment variable, then the default, applies."
+
+// meaning is the argument's description with the rules every argument of its
+// kind shares, for the schema and the documentation's table.
+func (a providerArgument) meaning() string {
+	switch a.field(&settings{}).(type) {
+	case *string, *time.Duration:
+		return a.description + " " + emptyStringDoc
+	}
+	return a.description
+}
+
+// inFamily reports whether the argument name belongs to a family.
+func inFamily(name string) bool {
+	a := providerArgumentNamed(name)
+	return a != nil && a.family != ""
 }
