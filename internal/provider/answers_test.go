@@ -189,3 +189,29 @@ func TestAccProvider_ConnectionRefused(t *testing.T) {
 		},
 	})
 }
+
+// A 404 from IAM names iam_endpoint, whether the project lookup or the password
+// token met it, and never reads as a wrong password or a missing instance.
+func TestAccProvider_IAMNotFoundNamesIAMEndpoint(t *testing.T) {
+	clearProviderEnv(t)
+	_, url := startFake(t)
+	wrongIAM := func(auth authMethod, args ...string) string {
+		lines := append([]string{fmt.Sprintf("endpoint = %q", url), fmt.Sprintf("iam_endpoint = %q", url+"/identity"),
+			fmt.Sprintf("region = %q", fakeapi.DefaultRegion)}, authArgs[auth]...)
+		return testConfig{}.block(`provider "swr"`, append(lines, args...)...).tasks(testExecution).String()
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: wrongIAM(authToken),
+				ExpectError: diagPattern("IAM has no such API at iam_endpoint", "IAM answered HTTP 404 to GET "+url+"/identity/v3/projects",
+					"iam_endpoint (HW_AUTH_URL) is probably not IAM's base URL"),
+			},
+			{
+				Config:      wrongIAM(authPassword, fmt.Sprintf("project_id = %q", fakeapi.DefaultProjectID)),
+				ExpectError: diagPattern("IAM has no such API at iam_endpoint", "IAM answered HTTP 404 to POST "+url+"/identity/v3/auth/tokens"),
+			},
+		},
+	})
+}

@@ -12,12 +12,33 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
 
-// credentialAttributes names the arguments of each way to authenticate, for
-// diagnostics that say what to check.
+// credentialAttributes names the arguments of each way to authenticate, with
+// their environment variables from providerArguments, for diagnostics that say
+// what to check, e.g. "access_key and secret_key (HW_ACCESS_KEY and
+// HW_SECRET_KEY, or CLOUD_SDK_AK and CLOUD_SDK_SK)".
 var credentialAttributes = map[client.AuthMethod]string{
-	client.AuthToken:    "auth_token (HW_AUTH_TOKEN)",
-	client.AuthAKSK:     "access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), and security_token if the keys are temporary",
-	client.AuthPassword: "user_name, password and domain_name (HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME)",
+	client.AuthToken:    credentialHint(client.FieldToken),
+	client.AuthAKSK:     credentialHint(client.FieldAccessKey, client.FieldSecretKey) + ", and security_token if the keys are temporary",
+	client.AuthPassword: credentialHint(client.FieldUserName, client.FieldPassword, client.FieldDomainName),
+}
+
+// credentialHint is names and, in brackets, their variables: each place of a
+// family (all the first variables, then all the second ones) as one group.
+func credentialHint(names ...string) string {
+	var places []string
+	for i := 0; ; i++ {
+		var vars []string
+		for _, name := range names {
+			if a := providerArgumentNamed(name); a != nil && i < len(a.env) {
+				vars = append(vars, a.env[i])
+			}
+		}
+		if len(vars) < len(names) {
+			break
+		}
+		places = append(places, joinAnd(vars))
+	}
+	return joinAnd(names) + " (" + strings.Join(places, ", or ") + ")"
 }
 
 // readErrorDiagnostic turns an error of a read into a diagnostic that says what
@@ -62,6 +83,13 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 				subject, err, endpointAttribute(reqErr.Service)))
 	case errors.As(err, &apiErr) && apiErr.ForeignBody && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden):
 		return proxyRefusalDiagnostic(apiErr, subject)
+	case errors.As(err, &apiErr) && apiErr.Service == client.ServiceIAM && apiErr.StatusCode == http.StatusNotFound:
+		// Before the token case: a 404 from IAM is a wrong iam_endpoint, not a wrong password.
+		return diag.NewErrorDiagnostic("IAM has no such API at iam_endpoint",
+			fmt.Sprintf("Reading %s: IAM answered HTTP 404 to %s %s.\n\n"+
+				"iam_endpoint (HW_AUTH_URL) is probably not IAM's base URL. Give it as https://iam.{region}.myhuaweicloud.com, "+
+				"or in the huaweicloud provider's form https://iam.{region}.myhuaweicloud.com:443/v3, with no other path; "+
+				"or leave it unset to use the region's default.", subject, apiErr.Method, apiErr.URL))
 	case errors.As(err, &tokenErr):
 		detail := fmt.Sprintf("IAM refused to issue a token: %v.\n\nCheck %s, and that the user may log in to the project of the region.",
 			tokenErr.Err, credentialAttributes[client.AuthPassword])
