@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -181,11 +183,13 @@ func TestAccInstancesDataSource_TolerantTimes(t *testing.T) {
 // The warning of an unreadable instance time names the instance by its string
 // id, quoted, since the id is the API's text too.
 func TestAPITimes_StringIDsQuoted(t *testing.T) {
-	times := newAPITimes[string]("Instance")
-	if v := times.rfc3339("ins-\u202eodd", "created_at", "yesterday"); !v.IsNull() {
-		t.Fatalf("value %v, want null", v)
+	var notes readNotes
+	values := instanceItems.values([]client.Instance{{ID: "ins-\u202eodd", CreatedAt: "yesterday"}}, &notes)
+	var attrs map[string]tftypes.Value
+	if err := values[0].As(&attrs); err != nil || !attrs["created_at"].IsNull() {
+		t.Fatalf("created_at %v (%v), want null", attrs["created_at"], err)
 	}
-	diags := times.warnings()
+	diags := notes.warnings()
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `Instance "ins-\u202eodd" has created_at "yesterday"`) {
 		t.Fatalf("warnings %v", diags)
 	}
