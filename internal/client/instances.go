@@ -22,8 +22,10 @@ type Instance struct {
 	EnterpriseProjectID string `json:"enterprise_project_id"`
 	VpcID               string `json:"vpc_id"`
 	VpcName             string `json:"vpc_name"`
+	VpcCidr             string `json:"vpc_cidr"`
 	SubnetID            string `json:"subnet_id"`
 	SubnetName          string `json:"subnet_name"`
+	SubnetCidr          string `json:"subnet_cidr"`
 	CreatedAt           string `json:"created_at"`
 	UpdatedAt           string `json:"updated_at"`
 	ExpiresAt           string `json:"expires_at"`

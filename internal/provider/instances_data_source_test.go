@@ -25,7 +25,8 @@ func instanceCheck(i fakeapi.Instance) knownvalue.Check {
 		"id": str(i.ID), "name": str(i.Name), "description": str(i.Description), "status": str(i.Status),
 		"spec": str(i.Spec), "version": str(i.Version), "charge_mode": str(i.ChargeMode),
 		"access_address": str(i.AccessAddress), "enterprise_project_id": str(i.EnterpriseProjectID),
-		"vpc_id": str(i.VpcID), "vpc_name": str(i.VpcName), "subnet_id": str(i.SubnetID), "subnet_name": str(i.SubnetName),
+		"vpc_id": str(i.VpcID), "vpc_name": str(i.VpcName), "vpc_cidr": str(i.VpcCidr),
+		"subnet_id": str(i.SubnetID), "subnet_name": str(i.SubnetName), "subnet_cidr": str(i.SubnetCidr),
 		"created_at": timeCheck(i.CreatedAt), "updated_at": timeCheck(i.UpdatedAt), "expires_at": timeCheck(i.ExpiresAt),
 	})
 }
@@ -45,6 +46,7 @@ func instancesFixture(fake *fakeapi.Server, n int) {
 			Spec: "swr.ee.professional", Version: fmt.Sprintf("v2.%d", i%4), ChargeMode: "postPaid",
 			AccessAddress: fmt.Sprintf("https://r%d.example.test", i), EnterpriseProjectID: fmt.Sprint(i % 3),
 			VpcID: fmt.Sprintf("vpc-%d", i), VpcName: fmt.Sprintf("vpc %d", i), SubnetID: fmt.Sprintf("subnet-%d", i), SubnetName: fmt.Sprintf("subnet %d", i),
+			VpcCidr: fmt.Sprintf("10.%d.0.0/16", i%256), SubnetCidr: fmt.Sprintf("10.%d.1.0/24", i%256),
 			CreatedAt: fmt.Sprintf("2024-01-%02dT08:00:00Z", 1+i%28), UpdatedAt: fmt.Sprintf("2024-02-%02dT08:00:00.5+08:00", 1+i%28),
 		}
 		if i%2 == 1 {
