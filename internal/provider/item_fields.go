@@ -42,9 +42,11 @@ type itemType[T any] struct {
 
 // newItemType is the item type of the fields, whose warnings say kind and ref.
 func newItemType[T any](kind string, ref func(T) string, fields ...field[T]) *itemType[T] {
-	it := &itemType[T]{kind: kind, ref: ref, fields: fields}
-	it.tfType = it.nestedObject().Type().TerraformType(context.Background()).(tftypes.Object)
-	return it
+	attrTypes := make(map[string]tftypes.Type, len(fields))
+	for _, f := range fields {
+		attrTypes[f.name] = f.attr.GetType().TerraformType(context.Background())
+	}
+	return &itemType[T]{kind: kind, ref: ref, fields: fields, tfType: tftypes.Object{AttributeTypes: attrTypes}}
 }
 
 // attributes are the schema attributes of one item.
