@@ -55,15 +55,15 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 				Computed:    true,
 			},
 			"versions_total": schema.Int64Attribute{
-				MarkdownDescription: "Sum of `total` over the tasks: artifact versions the execution considered.",
+				MarkdownDescription: "Sum of `total` over the tasks: artifact versions the execution considered." + saturationNote,
 				Computed:            true,
 			},
 			"versions_retained": schema.Int64Attribute{
-				MarkdownDescription: "Sum of `retained` over the tasks: artifact versions the execution kept.",
+				MarkdownDescription: "Sum of `retained` over the tasks: artifact versions the execution kept." + saturationNote,
 				Computed:            true,
 			},
 			"versions_removed": schema.Int64Attribute{
-				MarkdownDescription: "`versions_total - versions_retained`: artifact versions the execution removed (or, for a dry run, would remove).",
+				MarkdownDescription: "`versions_total - versions_retained`: artifact versions the execution removed (or, for a dry run, would remove)." + saturationNote,
 				Computed:            true,
 			},
 			"tasks": taskItems.listAttribute("The tasks, in the API's order. An execution without tasks gives an empty list."),
@@ -115,6 +115,10 @@ func (d *retentionExecutionTasksDataSource) Read(ctx context.Context, req dataso
 		more: taskSummary,
 	})
 }
+
+// saturationNote says, in the description of each sum, what an API whose counts
+// overflow it gets: the bound, with a warning, never a wrapped-around number.
+const saturationNote = " Should the API's counts add up beyond the range of a 64-bit integer, the sum stops at the bound it passed, with a warning."
 
 // taskSummary are the counts an audit needs without HCL gymnastics. Every
 // documented status is a key of tasks_per_status; a status outside them still
