@@ -109,43 +109,39 @@ func (c *conversion[T]) note(item T, key string, detail func(kind, ref string) n
 
 // The kinds of row. Each is a computed attribute with its description.
 
+// scalarField is a row of a Terraform primitive of type typ, read by get; with
+// nullWhenZero, the zero value (the API gave none) is null.
+func scalarField[T any, V comparable](name string, attr schema.Attribute, typ tftypes.Type, get func(T) V, nullWhenZero bool) field[T] {
+	return field[T]{name: name, attr: attr, value: func(item T, _ *conversion[T]) tftypes.Value {
+		v := get(item)
+		var zero V
+		if nullWhenZero && v == zero {
+			return tftypes.NewValue(typ, nil)
+		}
+		return tftypes.NewValue(typ, v)
+	}}
+}
+
 func int64Field[T any](name, description string, get func(T) int64) field[T] {
-	return field[T]{name: name, attr: schema.Int64Attribute{Computed: true, MarkdownDescription: description},
-		value: func(item T, _ *conversion[T]) tftypes.Value { return tftypes.NewValue(tftypes.Number, get(item)) }}
+	return scalarField(name, schema.Int64Attribute{Computed: true, MarkdownDescription: description}, tftypes.Number, get, false)
 }
 
 // optionalInt64Field is null when the API gives 0 (none).
 func optionalInt64Field[T any](name, description string, get func(T) int64) field[T] {
-	f := int64Field(name, description, get)
-	f.value = func(item T, _ *conversion[T]) tftypes.Value {
-		if v := get(item); v != 0 {
-			return tftypes.NewValue(tftypes.Number, v)
-		}
-		return tftypes.NewValue(tftypes.Number, nil)
-	}
-	return f
+	return scalarField(name, schema.Int64Attribute{Computed: true, MarkdownDescription: description}, tftypes.Number, get, true)
 }
 
 func stringField[T any](name, description string, get func(T) string) field[T] {
-	return field[T]{name: name, attr: schema.StringAttribute{Computed: true, MarkdownDescription: description},
-		value: func(item T, _ *conversion[T]) tftypes.Value { return tftypes.NewValue(tftypes.String, get(item)) }}
+	return scalarField(name, schema.StringAttribute{Computed: true, MarkdownDescription: description}, tftypes.String, get, false)
 }
 
 // optionalStringField is null when the API gives "" (none).
 func optionalStringField[T any](name, description string, get func(T) string) field[T] {
-	f := stringField(name, description, get)
-	f.value = func(item T, _ *conversion[T]) tftypes.Value {
-		if v := get(item); v != "" {
-			return tftypes.NewValue(tftypes.String, v)
-		}
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return f
+	return scalarField(name, schema.StringAttribute{Computed: true, MarkdownDescription: description}, tftypes.String, get, true)
 }
 
 func boolField[T any](name, description string, get func(T) bool) field[T] {
-	return field[T]{name: name, attr: schema.BoolAttribute{Computed: true, MarkdownDescription: description},
-		value: func(item T, _ *conversion[T]) tftypes.Value { return tftypes.NewValue(tftypes.Bool, get(item)) }}
+	return scalarField(name, schema.BoolAttribute{Computed: true, MarkdownDescription: description}, tftypes.Bool, get, false)
 }
 
 // timeField is an API time, what it is said by what; see times.go.
