@@ -144,10 +144,17 @@ func readList[T any](ctx context.Context, data *providerData, req datasource.Rea
 // gives the same state byte for byte (TestItemValues_StateEqualsStateSet).
 func setRawAttributes(state *tfsdk.State, from tftypes.Value, set map[string]tftypes.Value) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var attrs map[string]tftypes.Value
-	if err := from.As(&attrs); err != nil {
+	var fromAttrs map[string]tftypes.Value
+	if err := from.As(&fromAttrs); err != nil {
 		diags.AddError("Internal error writing state", fmt.Sprintf("Reading the state object failed: %v. This is a bug in the provider; please report it.", err))
 		return diags
+	}
+	// As hands out from's own map: writing to it would change from (the
+	// configuration), and the framework's semantic-equality pass would then walk
+	// every item, comparing them with themselves.
+	attrs := make(map[string]tftypes.Value, len(fromAttrs))
+	for name, v := range fromAttrs {
+		attrs[name] = v
 	}
 	for name, v := range set {
 		attrs[name] = v

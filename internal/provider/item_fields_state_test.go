@@ -194,3 +194,20 @@ func TestItemValues_EveryDataSourceStateEqualsStateSet(t *testing.T) {
 		t.Errorf("the samples are sound, yet warned: %v", diags)
 	}
 }
+
+// Writing state leaves the object it starts from (a Read's configuration) as it
+// was: the framework compares the configuration with the new state.
+func TestSetRawAttributes_LeavesItsSourceAlone(t *testing.T) {
+	state, _ := stateOf(t, NewRetentionExecutionTasksDataSource())
+	from := state.Raw.Copy()
+	if diags := setRawAttributes(&state, from, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "x")}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var attrs map[string]tftypes.Value
+	if err := from.As(&attrs); err != nil || !attrs["id"].IsNull() {
+		t.Errorf("the source's id is %v (%v), want it still null", attrs["id"], err)
+	}
+	if err := state.Raw.As(&attrs); err != nil || attrs["id"].IsNull() {
+		t.Errorf("the state's id is %v (%v), want x", attrs["id"], err)
+	}
+}
