@@ -41,6 +41,11 @@ type ListExecutionsInput struct {
 	DryRun *bool
 }
 
+// Filters are the filters of the listing: the API takes neither.
+func (in ListExecutionsInput) Filters() Filters {
+	return Filters{unsent("status", in.Status), unsent("dry_run", boolText(in.DryRun))}
+}
+
 // ListRetentionExecutions reads every execution of a policy, newest (highest id)
 // first, and keeps those matching in.
 //
@@ -50,12 +55,13 @@ type ListExecutionsInput struct {
 // total. Execution ids grow with each run, so sorting by id puts the newest first
 // whatever order the API lists them in.
 func (c *Client) ListRetentionExecutions(ctx context.Context, in ListExecutionsInput) ([]Execution, error) {
-	all, err := listUnderInstance(ctx, c, "retention policy executions", "executions", nil,
+	const what = "retention policy executions"
+	all, err := listUnderInstance(ctx, c, what, "executions", in.Filters().Query(),
 		func(e Execution) int64 { return e.ID }, in.path("executions")...)
 	if err != nil {
 		return nil, err
 	}
-	out := keep(all, func(e Execution) bool {
+	out := keepMatching(ctx, c, what, all, func(e Execution) bool {
 		return (in.Status == "" || e.Status == in.Status) && (in.DryRun == nil || e.DryRun == *in.DryRun)
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID > out[j].ID })

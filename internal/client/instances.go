@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/url"
 )
 
 // InstanceStatuses are the status values the SDK documents for instances (the
@@ -23,8 +22,10 @@ type Instance struct {
 	EnterpriseProjectID string `json:"enterprise_project_id"`
 	VpcID               string `json:"vpc_id"`
 	VpcName             string `json:"vpc_name"`
+	VpcCidr             string `json:"vpc_cidr"`
 	SubnetID            string `json:"subnet_id"`
 	SubnetName          string `json:"subnet_name"`
+	SubnetCidr          string `json:"subnet_cidr"`
 	CreatedAt           string `json:"created_at"`
 	UpdatedAt           string `json:"updated_at"`
 	ExpiresAt           string `json:"expires_at"`
@@ -38,6 +39,11 @@ type ListInstancesInput struct {
 	Name                string
 }
 
+// Filters are the filters of the listing: the API has no name filter.
+func (in ListInstancesInput) Filters() Filters {
+	return Filters{sent("status", in.Status), sent("enterprise_project_id", in.EnterpriseProjectID), unsent("name", in.Name)}
+}
+
 // ListInstances reads every SWR Enterprise instance of the project matching in,
 // in the API's order.
 //
@@ -47,18 +53,12 @@ type ListInstancesInput struct {
 // asked for. The instance id is a string, which is what the pager's duplicate
 // check keys on.
 func (c *Client) ListInstances(ctx context.Context, in ListInstancesInput) ([]Instance, error) {
-	filter := url.Values{}
-	if in.Status != "" {
-		filter.Set("status", in.Status)
-	}
-	if in.EnterpriseProjectID != "" {
-		filter.Set("enterprise_project_id", in.EnterpriseProjectID)
-	}
-	all, err := listUnderInstance(ctx, c, "instances", "instances", filter, func(i Instance) string { return i.ID })
+	const what = "instances"
+	all, err := listUnderInstance(ctx, c, what, "instances", in.Filters().Query(), func(i Instance) string { return i.ID })
 	if err != nil {
 		return nil, err
 	}
-	return keep(all, func(i Instance) bool {
+	return keepMatching(ctx, c, what, all, func(i Instance) bool {
 		return (in.Name == "" || i.Name == in.Name) &&
 			(in.Status == "" || i.Status == in.Status) &&
 			(in.EnterpriseProjectID == "" || i.EnterpriseProjectID == in.EnterpriseProjectID)

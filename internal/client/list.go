@@ -27,11 +27,17 @@ func listUnderInstance[T any, K cmp.Ordered](ctx context.Context, c *Client, wha
 	}.read(ctx)
 }
 
-// keepMatching drops the items an API that ignored a filter listed anyway, so that
-// the list holds exactly what was asked for (and every count made from it agrees),
-// and says at debug level when it dropped any.
+// keepMatching keeps the items for which ok is true, in order: it applies the
+// filters the API does not take, and drops the items an API that ignored a filter
+// listed anyway, so that the list holds exactly what was asked for (and every
+// count made from it agrees). It says at debug level when it dropped any.
 func keepMatching[T any](ctx context.Context, c *Client, what string, items []T, ok func(T) bool) []T {
-	kept := keep(items, ok)
+	kept := make([]T, 0, len(items))
+	for _, item := range items {
+		if ok(item) {
+			kept = append(kept, item)
+		}
+	}
 	if dropped := len(items) - len(kept); dropped > 0 && c.logger != nil {
 		c.logger.Debug(ctx, "SWR API listed items outside the filter: dropped", map[string]any{
 			"list": what, "listed": len(items), "dropped": dropped,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 )
 
@@ -59,6 +58,11 @@ type ListNamespacesInput struct {
 	Public     *bool
 }
 
+// Filters are the filters of the listing: the API takes both.
+func (in ListNamespacesInput) Filters() Filters {
+	return Filters{sent("name", in.Name), sent("public", boolText(in.Public))}
+}
+
 // ListNamespaces reads every namespace of an instance matching in, in the API's
 // order.
 //
@@ -66,19 +70,13 @@ type ListNamespacesInput struct {
 // complete snapshot: the API's name filter may match more than the exact name
 // (the SDK does not say), and an API version may ignore a filter it does not know.
 func (c *Client) ListNamespaces(ctx context.Context, in ListNamespacesInput) ([]Namespace, error) {
-	filter := url.Values{}
-	if in.Name != "" {
-		filter.Set("name", in.Name)
-	}
-	if in.Public != nil {
-		filter.Set("public", strconv.FormatBool(*in.Public))
-	}
-	all, err := listUnderInstance(ctx, c, "namespaces", "namespaces", filter,
+	const what = "namespaces"
+	all, err := listUnderInstance(ctx, c, what, "namespaces", in.Filters().Query(),
 		func(n Namespace) int64 { return n.ID }, in.InstanceID, "namespaces")
 	if err != nil {
 		return nil, err
 	}
-	return keep(all, func(n Namespace) bool {
+	return keepMatching(ctx, c, what, all, func(n Namespace) bool {
 		return (in.Name == "" || n.Name == in.Name) && (in.Public == nil || bool(n.Metadata.Public) == *in.Public)
 	}), nil
 }

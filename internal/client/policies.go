@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/url"
-	"strconv"
 )
 
 // Policy is a retention policy of an instance, as the list-policies call returns it.
@@ -90,6 +88,11 @@ type ListPoliciesInput struct {
 	NamespaceID int64
 }
 
+// Filters are the filters of the listing: the API has no namespace_name filter.
+func (in ListPoliciesInput) Filters() Filters {
+	return Filters{sent("name", in.Name), unsent("namespace_name", in.NamespaceName), sent("namespace_id", idText(in.NamespaceID))}
+}
+
 // ListRetentionPolicies reads every retention policy of an instance matching in,
 // in the API's order.
 //
@@ -103,37 +106,20 @@ type ListPoliciesInput struct {
 // to an id: that would take a call outside this API (the namespace list), with its
 // own permission and a window in which a namespace renamed or re-created would
 // give a wrong id. Every policy carries its namespace_name, so the filter applies
-// here, to the complete snapshot listAll returns. The consequence for paging: the
-// pages (and their total, which the snapshot checks) count the instance's
-// policies of every namespace, so a namespace with few policies in an instance
-// with many still costs ceil(all/100) requests; nothing is missed, since the
-// filter never applies to a partial list.
+// here, to the complete snapshot listUnderInstance returns. The consequence for
+// paging: the pages (and their total, which the snapshot checks) count the
+// instance's policies of every namespace, so a namespace with few policies in an
+// instance with many still costs ceil(all/100) requests; nothing is missed, since
+// the filter never applies to a partial list.
 func (c *Client) ListRetentionPolicies(ctx context.Context, in ListPoliciesInput) ([]Policy, error) {
-	filter := url.Values{}
-	if in.Name != "" {
-		filter.Set("name", in.Name)
-	}
-	if in.NamespaceID != 0 {
-		filter.Set("namespace_id", strconv.FormatInt(in.NamespaceID, 10))
-	}
-	all, err := listUnderInstance(ctx, c, "retention policies", "retentions", filter,
+	const what = "retention policies"
+	all, err := listUnderInstance(ctx, c, what, "retentions", in.Filters().Query(),
 		func(p Policy) int64 { return p.ID }, in.InstanceID, "retention", "policies")
 	if err != nil {
 		return nil, err
 	}
-	return keep(all, func(p Policy) bool {
+	return keepMatching(ctx, c, what, all, func(p Policy) bool {
 		return (in.Name == "" || p.Name == in.Name) && (in.NamespaceName == "" || p.NamespaceName == in.NamespaceName) &&
 			(in.NamespaceID == 0 || p.NamespaceID == in.NamespaceID)
 	}), nil
-}
-
-// keep returns the items for which ok is true, in order.
-func keep[T any](items []T, ok func(T) bool) []T {
-	out := make([]T, 0, len(items))
-	for _, item := range items {
-		if ok(item) {
-			out = append(out, item)
-		}
-	}
-	return out
 }

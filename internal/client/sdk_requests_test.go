@@ -119,16 +119,33 @@ func TestDefaultIAMEndpoint_UnlistedRegionUsesTheGlobalEndpoint(t *testing.T) {
 	}
 }
 
+// sdkDir is the directory of the official SDK's source at the version go.mod
+// requires, as the go command reports it: a Dependabot bump of the SDK moves
+// the test with it. The module is downloaded into the module cache if it is not
+// there yet (a build of this module never needs its source: nothing imports it).
+func sdkDir(t *testing.T) string {
+	t.Helper()
+	const module = "github.com/huaweicloud/huaweicloud-sdk-go-v3"
+	var m struct{ Version, Dir string }
+	out, err := exec.Command("go", "list", "-m", "-json", module).Output()
+	if err != nil || json.Unmarshal(out, &m) != nil || m.Version == "" {
+		t.Fatalf("go list -m %s: %v (is the SDK still a requirement of go.mod?)", module, err)
+	}
+	if m.Dir == "" {
+		out, err = exec.Command("go", "mod", "download", "-json", module+"@"+m.Version).Output()
+		if err != nil || json.Unmarshal(out, &m) != nil || m.Dir == "" {
+			t.Fatalf("go mod download %s@%s: %v", module, m.Version, err)
+		}
+	}
+	return m.Dir
+}
+
 // The table is the SDK's, read from its source in the module cache (importing
 // its IAM region package would pull in a YAML library for this one test): the
 // JSON table of core/auth/internal, eu-west-101 of services/iam/v3/region, and
 // the global default of iam_helper.go.
 func TestDefaultIAMEndpoint_TableIsTheSDKs(t *testing.T) {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatalf("go env GOMODCACHE: %v", err)
-	}
-	sdk := filepath.Join(strings.TrimSpace(string(out)), "github.com", "huaweicloud", "huaweicloud-sdk-go-v3@v0.1.207")
+	sdk := sdkDir(t)
 	read := func(rel string) string {
 		b, err := os.ReadFile(filepath.Join(sdk, filepath.FromSlash(rel)))
 		if err != nil {

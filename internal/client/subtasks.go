@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 )
 
@@ -62,16 +61,15 @@ type ListSubTasksInput struct {
 	Status string
 }
 
+// Filters are the filters of the listing: Status goes to the API's filter.
+func (in ListSubTasksInput) Filters() Filters { return Filters{sent("status", in.Status)} }
+
 // ListRetentionExecutionSubTasks reads every sub-task of a task, in the API's order.
 // Status goes to the API's filter, and is applied here again for an API that
 // ignores it.
 func (c *Client) ListRetentionExecutionSubTasks(ctx context.Context, in ListSubTasksInput) ([]SubTask, error) {
 	const what = "retention execution sub-tasks"
-	filter := url.Values{}
-	if in.Status != "" {
-		filter.Set("status", in.Status)
-	}
-	subs, err := listUnderInstance(ctx, c, what, "sub_tasks", filter,
+	subs, err := listUnderInstance(ctx, c, what, "sub_tasks", in.Filters().Query(),
 		func(s SubTask) int64 { return s.ID }, in.path("tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
 	if err != nil || in.Status == "" {
 		return subs, err

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 )
 
@@ -45,16 +44,15 @@ type ListTasksInput struct {
 	Status string
 }
 
+// Filters are the filters of the listing: Status goes to the API's filter.
+func (in ListTasksInput) Filters() Filters { return Filters{sent("status", in.Status)} }
+
 // ListRetentionExecutionTasks reads every task of an execution, in the API's order.
 // Status goes to the API's filter, and is applied here again for an API that
 // ignores it.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
 	const what = "retention execution tasks"
-	filter := url.Values{}
-	if in.Status != "" {
-		filter.Set("status", in.Status)
-	}
-	tasks, err := listUnderInstance(ctx, c, what, "tasks", filter, func(t Task) int64 { return t.ID },
+	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), func(t Task) int64 { return t.ID },
 		in.path("tasks")...)
 	if err != nil || in.Status == "" {
 		return tasks, err

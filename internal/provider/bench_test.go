@@ -5,7 +5,7 @@ package provider
 //
 //	go test -run '^$' -bench TaskTerraformValue -benchmem -cpuprofile cpu.out ./internal/provider
 //
-// BenchmarkTaskTerraformValue is taskTerraformValue alone: 10,000 client.Task into
+// BenchmarkTaskTerraformValue is the conversion alone (taskItems.values): 10,000 client.Task into
 // the Terraform value that goes into state.
 // BenchmarkReadDataSource is the whole read as the CLI asks for it over the plugin
 // protocol (ReadDataSource: listing from the in-process fake, conversion, state
@@ -47,7 +47,7 @@ func benchClientTasks(n int) []client.Task {
 func BenchmarkTaskTerraformValue(b *testing.B) {
 	tasks := benchClientTasks(benchTasks)
 	for b.Loop() {
-		v := taskTerraformValue(tasks, newAPITimes[int64]("Task"))
+		v := tftypes.NewValue(taskItems.listType(), taskItems.values(tasks, &readNotes{}))
 		if !v.IsKnown() || v.IsNull() {
 			b.Fatal("tasks value is null or unknown")
 		}

@@ -3,13 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -22,7 +24,8 @@ import (
 )
 
 // What every data source of the provider shares: Configure, the set-up of a Read,
-// the diagnostics of a failed read, and building list values from API items.
+// the diagnostics of a failed read, the Read of a list, its id, and the arguments
+// every data source takes.
 
 // defaultReadTimeout bounds a read when the configuration sets no timeouts.read.
 const defaultReadTimeout = 5 * time.Minute
@@ -83,60 +86,93 @@ func (r *apiRead) failed(ctx context.Context, err error, subject, notFoundHint s
 		fmt.Sprintf("Raise the read timeout (now %s) with a timeouts block, e.g. timeouts { read = \"10m\" }, or check that the endpoint answers.", r.timeout))
 }
 
-// objectList builds a list of objects of attrTypes, one per item, straight from
-// attr values: going through tfsdk-tagged structs would reflect over every field
-// of every item. It stops at the first item whose attributes fail.
-func objectList[T any](attrTypes map[string]attr.Type, items []T, attrs func(T) (map[string]attr.Value, diag.Diagnostics)) (types.List, diag.Diagnostics) {
-	objType := types.ObjectType{AttrTypes: attrTypes}
-	elems := make([]attr.Value, len(items))
-	var diags diag.Diagnostics
-	for i, item := range items {
-		values, d := attrs(item)
-		diags.Append(d...)
-		if diags.HasError() {
-			return types.ListNull(objType), diags
-		}
-		obj, d := types.ObjectValue(attrTypes, values)
-		diags.Append(d...)
-		if diags.HasError() {
-			return types.ListNull(objType), diags
-		}
-		elems[i] = obj
+// listRead is what a list data source's Read declares of its own; readList does
+// the rest, the same for every one: begin the read, call the client, map the
+// error, convert the items through their rows, collect the warnings, build the
+// id, write state.
+type listRead[T any] struct {
+	subject   string   // what is read, for the diagnostics, e.g. "retention execution tasks"
+	id        idScheme // the shape of the id, and the arguments to check on a 404
+	attribute string   // the list attribute, e.g. "tasks"
+	items     *itemType[T]
+	// list calls the client with the configured arguments (read into the model),
+	// and returns what it listed and the filters of the listing.
+	list func(context.Context, *client.Client) ([]T, client.Filters, error)
+	// more, when set, are the data source's other computed attributes, from the
+	// items and their values.
+	more func(items []T, values []tftypes.Value, notes *readNotes) map[string]tftypes.Value
+}
+
+// readList is the Read of a list data source: model is its model, readTimeouts
+// the model's timeouts field.
+func readList[T any](ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse,
+	model any, readTimeouts *timeouts.Value, r listRead[T]) {
+	ctx, read := beginRead(ctx, data, req.Config, model, readTimeouts, &resp.Diagnostics)
+	if read == nil {
+		return
 	}
-	list, d := types.ListValue(objType, elems)
-	diags.Append(d...)
-	return list, diags
-}
-
-// attrTypesOf are the types of schema attributes, e.g. of a nested object, as
-// objectList and types.ObjectValue take them: derived, so that they cannot
-// disagree with the schema.
-func attrTypesOf(attrs map[string]schema.Attribute) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(attrs))
-	for name, a := range attrs {
-		out[name] = a.GetType()
+	defer read.end()
+	var args map[string]tftypes.Value
+	if err := req.Config.Raw.As(&args); err != nil {
+		resp.Diagnostics.AddError("Internal error reading the configuration", fmt.Sprintf("%v. This is a bug in the provider; please report it.", err))
+		return
 	}
-	return out
+
+	items, filters, err := r.list(ctx, read.client)
+	if err != nil {
+		resp.Diagnostics.Append(read.failed(ctx, err, r.subject, r.id.notFoundHint(args)))
+		return
+	}
+	var notes readNotes
+	values := r.items.values(items, &notes)
+	set := map[string]tftypes.Value{
+		"id":        tftypes.NewValue(tftypes.String, r.id.value(args, filters.Set())),
+		r.attribute: tftypes.NewValue(r.items.listType(), values),
+	}
+	if r.more != nil {
+		for name, v := range r.more(items, values, &notes) {
+			set[name] = v
+		}
+	}
+	resp.Diagnostics.Append(notes.warnings()...)
+	resp.Diagnostics.Append(setRawAttributes(&resp.State, req.Config.Raw, set)...)
 }
 
-// listTypeOf is the type of a list of objects of attrTypes.
-func listTypeOf(attrTypes map[string]attr.Type) types.ListType {
-	return types.ListType{ElemType: types.ObjectType{AttrTypes: attrTypes}}
-}
-
-// setRawAttribute replaces one top-level attribute of state with a ready-made
-// Terraform value, for results too large to go through State.Set cheaply.
-func setRawAttribute(state *tfsdk.State, name string, value tftypes.Value) diag.Diagnostics {
+// setRawAttributes sets state to the object from with the attributes in set
+// replaced: the one way results go into state. Building the Terraform value
+// directly costs half the time and allocations of State.Set at 10,000 tasks, and
+// gives the same state byte for byte (TestItemValues_StateEqualsStateSet).
+func setRawAttributes(state *tfsdk.State, from tftypes.Value, set map[string]tftypes.Value) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var attrs map[string]tftypes.Value
-	if err := state.Raw.As(&attrs); err != nil {
+	var fromAttrs map[string]tftypes.Value
+	if err := from.As(&fromAttrs); err != nil {
 		diags.AddError("Internal error writing state", fmt.Sprintf("Reading the state object failed: %v. This is a bug in the provider; please report it.", err))
 		return diags
 	}
-	attrs[name] = value
-	raw := tftypes.NewValue(state.Raw.Type(), attrs)
-	state.Raw = raw
+	// As hands out from's own map: writing to it would change from (the
+	// configuration), and the framework's semantic-equality pass would then walk
+	// every item, comparing them with themselves.
+	attrs := make(map[string]tftypes.Value, len(fromAttrs))
+	for name, v := range fromAttrs {
+		attrs[name] = v
+	}
+	for name, v := range set {
+		attrs[name] = v
+	}
+	state.Raw = tftypes.NewValue(from.Type(), attrs)
 	return diags
+}
+
+// int64Value and int64MapValue are the Terraform values of an Int64Attribute and
+// of a MapAttribute of types.Int64Type.
+func int64Value(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
+
+func int64MapValue(m map[string]int64) tftypes.Value {
+	elems := make(map[string]tftypes.Value, len(m))
+	for k, n := range m {
+		elems[k] = int64Value(n)
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, elems)
 }
 
 // executionRef names the execution the arguments of a data source point at.
@@ -149,6 +185,87 @@ func executionRef(instanceID, namespaceName types.String, policyID, executionID 
 	}
 }
 
+// idScheme is the shape of the deterministic id of a read, the one scheme of
+// every data source: the path of what was read, each segment an argument
+// ("<instance_id>") or a literal ("namespaces"), joined by '/', then, when any
+// filter is set, '?' and the filters as a URL query sorted by name. A query says
+// which part is a filter, and several filters need names anyway.
+type idScheme []string
+
+// arguments are the names of the arguments of the path.
+func (s idScheme) arguments() []string {
+	var out []string
+	for _, seg := range s {
+		if name, ok := strings.CutPrefix(seg, "<"); ok {
+			out = append(out, strings.TrimSuffix(name, ">"))
+		}
+	}
+	return out
+}
+
+// value is the id of a read of the arguments args with the filters set.
+func (s idScheme) value(args map[string]tftypes.Value, filters url.Values) string {
+	path := make([]string, len(s))
+	for i, seg := range s {
+		path[i] = seg
+		if name, ok := strings.CutPrefix(seg, "<"); ok {
+			path[i] = argumentText(args[strings.TrimSuffix(name, ">")], false)
+		}
+	}
+	return joinID(path, filters)
+}
+
+func joinID(path []string, filters url.Values) string {
+	id := strings.Join(path, "/")
+	if len(filters) > 0 {
+		id += "?" + filters.Encode()
+	}
+	return id
+}
+
+// attribute is the computed id attribute; example holds filters as a user might
+// set them, to show the query.
+func (s idScheme) attribute(example url.Values) schema.StringAttribute {
+	path := strings.Join(s, "/")
+	return schema.StringAttribute{
+		MarkdownDescription: "Identifier built from the arguments: `" + path + "`, then, when filters are set, " +
+			"`?` and the filters as a URL query sorted by name, e.g. `" + joinID(s, example) + "`.",
+		Computed: true,
+	}
+}
+
+// notFoundHint says which arguments to check when the API answers 404: those of
+// the path, or, for a listing of the project, where the project is.
+func (s idScheme) notFoundHint(args map[string]tftypes.Value) string {
+	var parts []string
+	for _, name := range s.arguments() {
+		parts = append(parts, name+" "+argumentText(args[name], true))
+	}
+	switch len(parts) {
+	case 0:
+		return "the region, project_id and endpoint"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// argumentText is a string or number argument as text, a string quoted when quote.
+func argumentText(v tftypes.Value, quote bool) string {
+	var s string
+	if v.Type().Is(tftypes.Number) {
+		var n big.Float
+		if v.As(&n) == nil {
+			return n.Text('f', -1)
+		}
+	}
+	_ = v.As(&s)
+	if quote {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+
 // statusFilterAttribute is the optional status argument of a listing of what.
 func statusFilterAttribute(what string, statuses []string) schema.StringAttribute {
 	return schema.StringAttribute{
@@ -158,29 +275,39 @@ func statusFilterAttribute(what string, statuses []string) schema.StringAttribut
 	}
 }
 
-// dataSourceID is the deterministic id of a read, the one scheme of every data
-// source: the path of what was read joined by '/', then, when any filter is set,
-// '?' and the filters as a URL query sorted by name. A query says which part is a
-// filter, and several filters need names anyway.
-func dataSourceID(path []string, filters url.Values) string {
-	id := strings.Join(path, "/")
-	if len(filters) > 0 {
-		id += "?" + filters.Encode()
+// pathSegmentRegexp accepts a value that can only ever be one path segment.
+var pathSegmentRegexp = regexp.MustCompile(`^[^/?#%\\\s\x00-\x1f\x7f]+$`)
+
+// pathSegmentAttribute is a required string that becomes one URL path segment.
+func pathSegmentAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 255),
+			stringvalidator.RegexMatches(pathSegmentRegexp, "must not be blank or contain '/', '\\', '?', '#', '%', whitespace or control characters"),
+			stringvalidator.NoneOf(".", ".."),
+		},
 	}
-	return id
 }
 
-// idAttribute is the computed id attribute of a data source whose id is
-// dataSourceID of the arguments pathArgs; example holds filters as a user might
-// set them, to show the query.
-func idAttribute(pathArgs []string, example url.Values) schema.StringAttribute {
-	placeholders := make([]string, len(pathArgs))
-	for i, a := range pathArgs {
-		placeholders[i] = "<" + a + ">"
+// positiveIDAttribute is a required id in the API's int32 range.
+func positiveIDAttribute(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: description + " From 1 to 2147483647.",
+		Required:            true,
+		Validators:          []validator.Int64{int64validator.Between(1, 1<<31-1)},
 	}
-	return schema.StringAttribute{
-		MarkdownDescription: "Identifier built from the arguments: `" + strings.Join(placeholders, "/") + "`, then, when filters are set, " +
-			"`?` and the filters as a URL query sorted by name, e.g. `" + dataSourceID(placeholders, example) + "`.",
-		Computed: true,
+}
+
+// quotedList writes values as a list of code spans: `a`, `b`.
+func quotedList(values []string) string {
+	out := ""
+	for i, v := range values {
+		if i > 0 {
+			out += ", "
+		}
+		out += "`" + v + "`"
 	}
+	return out
 }

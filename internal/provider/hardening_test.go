@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	neturl "net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -19,7 +21,7 @@ import (
 )
 
 // API faults the client rides out with retries end in the right result.
-func TestAccRetentionExecutionTasksDataSource_RidesOutTransientFaults(t *testing.T) {
+func TestAccProvider_RidesOutTransientFaults(t *testing.T) {
 	clearProviderEnv(t)
 	faults := map[string]fakeapi.Fault{
 		"429 Retry-After seconds": {Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1},
@@ -48,7 +50,7 @@ func TestAccRetentionExecutionTasksDataSource_RidesOutTransientFaults(t *testing
 }
 
 // Faults that do not go away end in a diagnostic that says what happened.
-func TestAccRetentionExecutionTasksDataSource_PersistentFaultDiagnostics(t *testing.T) {
+func TestAccProvider_PersistentFaultDiagnostics(t *testing.T) {
 	clearProviderEnv(t)
 	cases := []struct {
 		name   string
@@ -111,7 +113,7 @@ func TestAccRetentionExecutionTasksDataSource_NullMissingAndExtraFields(t *testi
 
 // Hostile path values are rejected at validate time, and the ones accepted (unicode,
 // dots inside a name) travel as one escaped path segment to the right route.
-func TestAccRetentionExecutionTasksDataSource_HostilePathValues(t *testing.T) {
+func TestAccProvider_HostilePathValues(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	for _, bad := range []string{"a/b", "%2F", "a?b", "a#b", "a b", "\tx", "..", "."} {
@@ -154,8 +156,9 @@ func TestAccRetentionExecutionTasksDataSource_HostilePathValues(t *testing.T) {
 	})
 }
 
-// Arguments unknown until apply defer the read, as Terraform expects: no error.
-func TestAccRetentionExecutionTasksDataSource_UnknownArgumentsDeferTheRead(t *testing.T) {
+// Arguments unknown until apply defer the read, as Terraform expects: no error,
+// the plan shows the read for apply, and no list request goes out at plan time.
+func TestAccProvider_UnknownArgumentsDeferTheRead(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 5, 1)
@@ -168,11 +171,28 @@ func TestAccRetentionExecutionTasksDataSource_UnknownArgumentsDeferTheRead(t *te
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(tasksAddress, plancheck.ResourceActionRead),
+				noRequestsYet{fake: fake, path: "/tasks"},
+			}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
 			},
 		}},
 	})
+}
+
+// noRequestsYet is a plan check that the fake has had no request to a path
+// containing path so far.
+type noRequestsYet struct {
+	fake *fakeapi.Server
+	path string
+}
+
+func (c noRequestsYet) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if n := c.fake.CountRequests(c.path); n > 0 {
+		resp.Error = fmt.Errorf("%d requests to …%s by plan time, want none: the read must wait for apply", n, c.path)
+	}
 }
 
 // TLS is verified by default; insecure = true and ca_cert_file both reach a fake

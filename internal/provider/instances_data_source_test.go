@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -23,7 +25,8 @@ func instanceCheck(i fakeapi.Instance) knownvalue.Check {
 		"id": str(i.ID), "name": str(i.Name), "description": str(i.Description), "status": str(i.Status),
 		"spec": str(i.Spec), "version": str(i.Version), "charge_mode": str(i.ChargeMode),
 		"access_address": str(i.AccessAddress), "enterprise_project_id": str(i.EnterpriseProjectID),
-		"vpc_id": str(i.VpcID), "vpc_name": str(i.VpcName), "subnet_id": str(i.SubnetID), "subnet_name": str(i.SubnetName),
+		"vpc_id": str(i.VpcID), "vpc_name": str(i.VpcName), "vpc_cidr": str(i.VpcCidr),
+		"subnet_id": str(i.SubnetID), "subnet_name": str(i.SubnetName), "subnet_cidr": str(i.SubnetCidr),
 		"created_at": timeCheck(i.CreatedAt), "updated_at": timeCheck(i.UpdatedAt), "expires_at": timeCheck(i.ExpiresAt),
 	})
 }
@@ -43,6 +46,7 @@ func instancesFixture(fake *fakeapi.Server, n int) {
 			Spec: "swr.ee.professional", Version: fmt.Sprintf("v2.%d", i%4), ChargeMode: "postPaid",
 			AccessAddress: fmt.Sprintf("https://r%d.example.test", i), EnterpriseProjectID: fmt.Sprint(i % 3),
 			VpcID: fmt.Sprintf("vpc-%d", i), VpcName: fmt.Sprintf("vpc %d", i), SubnetID: fmt.Sprintf("subnet-%d", i), SubnetName: fmt.Sprintf("subnet %d", i),
+			VpcCidr: fmt.Sprintf("10.%d.0.0/16", i%256), SubnetCidr: fmt.Sprintf("10.%d.1.0/24", i%256),
 			CreatedAt: fmt.Sprintf("2024-01-%02dT08:00:00Z", 1+i%28), UpdatedAt: fmt.Sprintf("2024-02-%02dT08:00:00.5+08:00", 1+i%28),
 		}
 		if i%2 == 1 {
@@ -181,11 +185,13 @@ func TestAccInstancesDataSource_TolerantTimes(t *testing.T) {
 // The warning of an unreadable instance time names the instance by its string
 // id, quoted, since the id is the API's text too.
 func TestAPITimes_StringIDsQuoted(t *testing.T) {
-	times := newAPITimes[string]("Instance")
-	if v := times.rfc3339("ins-\u202eodd", "created_at", "yesterday"); !v.IsNull() {
-		t.Fatalf("value %v, want null", v)
+	var notes readNotes
+	values := instanceItems.values([]client.Instance{{ID: "ins-\u202eodd", CreatedAt: "yesterday"}}, &notes)
+	var attrs map[string]tftypes.Value
+	if err := values[0].As(&attrs); err != nil || !attrs["created_at"].IsNull() {
+		t.Fatalf("created_at %v (%v), want null", attrs["created_at"], err)
 	}
-	diags := times.warnings()
+	diags := notes.warnings()
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `Instance "ins-\u202eodd" has created_at "yesterday"`) {
 		t.Fatalf("warnings %v", diags)
 	}

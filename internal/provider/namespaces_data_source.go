@@ -2,17 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -44,10 +39,7 @@ func (d *namespacesDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 			"A namespace's `name` is the `namespace_name` of the retention data sources; compared with the " +
 			"`namespace_name` of `swr_retention_policies`, it shows the namespaces no retention policy cleans up.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier built from the arguments: `<instance_id>/namespaces`, then the filters that are set as a query, e.g. `?public=false`.",
-				Computed:            true,
-			},
+			"id":          namespacesID.attribute(url.Values{"public": {"false"}}),
 			"instance_id": pathSegmentAttribute("ID of the SWR Enterprise instance (an `id` of `swr_instances`)."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only list the namespace with exactly this name. Sent to the API, and matched exactly by the provider whatever the API's filter matches.",
@@ -58,20 +50,7 @@ func (d *namespacesDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "Only list public (`true`) or private (`false`) namespaces. Both when unset.",
 				Optional:            true,
 			},
-			"namespaces": schema.ListNestedAttribute{
-				MarkdownDescription: "The namespaces matching the arguments, in the API's order. An empty list when none does.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Namespace name."},
-						"id":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Namespace ID; the `namespace_id` of a retention policy."},
-						"public":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether anyone may pull from the namespace."},
-						"repo_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of repositories in the namespace."},
-						"created_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Creation time; null when the API gives none")},
-						"updated_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Last update time; null when the API gives none")},
-					},
-				},
-			},
+			"namespaces": namespaceItems.listAttribute("The namespaces matching the arguments, in the API's order. An empty list when none does."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
@@ -79,70 +58,33 @@ func (d *namespacesDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 	}
 }
 
+// namespacesID is the shape of the id.
+var namespacesID = idScheme{"<instance_id>", "namespaces"}
+
+// namespaceItems are the rows of one element of namespaces.
+var namespaceItems = newItemType("Namespace", idRef(func(n client.Namespace) int64 { return n.ID }),
+	stringField("name", "Namespace name.", func(n client.Namespace) string { return n.Name }),
+	int64Field("id", "Namespace ID; the `namespace_id` of a retention policy.", func(n client.Namespace) int64 { return n.ID }),
+	boolField("public", "Whether anyone may pull from the namespace.", func(n client.Namespace) bool { return bool(n.Metadata.Public) }),
+	countField("repo_count", "Number of repositories in the namespace.", func(n client.Namespace) int64 { return n.RepoCount }),
+	timeField("created_at", "Creation time; null when the API gives none", func(n client.Namespace) string { return n.CreatedAt }),
+	timeField("updated_at", "Last update time; null when the API gives none", func(n client.Namespace) string { return n.UpdatedAt }),
+)
+
 func (d *namespacesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configureDataSource(req, resp)
 }
 
 func (d *namespacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model namespacesModel
-	ctx, read := beginRead(ctx, d.data, req.Config, &model, &model.Timeouts, &resp.Diagnostics)
-	if read == nil {
-		return
-	}
-	defer read.end()
-
-	in := client.ListNamespacesInput{InstanceID: model.InstanceID.ValueString(), Name: model.Name.ValueString()}
-	filters := url.Values{}
-	if in.Name != "" {
-		filters.Set("name", in.Name)
-	}
-	if !model.Public.IsNull() {
-		public := model.Public.ValueBool()
-		in.Public = &public
-		filters.Set("public", strconv.FormatBool(public))
-	}
-	namespaces, err := read.client.ListNamespaces(ctx, in)
-	if err != nil {
-		resp.Diagnostics.Append(read.failed(ctx, err, "namespaces", fmt.Sprintf("instance_id %q", in.InstanceID)))
-		return
-	}
-
-	times := newAPITimes[int64]("Namespace")
-	list, diags := objectList(namespaceAttrTypes, namespaces, namespaceAttrs(times))
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(times.warnings()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, "namespaces"}, filters))
-	model.Namespaces = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// namespaceAttrTypes is the object type of one element of namespaces.
-var namespaceAttrTypes = map[string]attr.Type{
-	"name":       types.StringType,
-	"id":         types.Int64Type,
-	"public":     types.BoolType,
-	"repo_count": types.Int64Type,
-	"created_at": timetypes.RFC3339Type{},
-	"updated_at": timetypes.RFC3339Type{},
-}
-
-// namespaceAttrs converts one namespace; times collects its unreadable times.
-func namespaceAttrs(times *apiTimes[int64]) func(client.Namespace) (map[string]attr.Value, diag.Diagnostics) {
-	return func(n client.Namespace) (map[string]attr.Value, diag.Diagnostics) {
-		created := times.rfc3339(n.ID, "created_at", n.CreatedAt)
-		updated := times.rfc3339(n.ID, "updated_at", n.UpdatedAt)
-		return map[string]attr.Value{
-			"name":       types.StringValue(n.Name),
-			"id":         types.Int64Value(n.ID),
-			"public":     types.BoolValue(bool(n.Metadata.Public)),
-			"repo_count": types.Int64Value(n.RepoCount),
-			"created_at": created,
-			"updated_at": updated,
-		}, nil
-	}
+	readList(ctx, d.data, req, resp, &model, &model.Timeouts, listRead[client.Namespace]{
+		subject: "namespaces", id: namespacesID, attribute: "namespaces", items: namespaceItems,
+		list: func(ctx context.Context, c *client.Client) ([]client.Namespace, client.Filters, error) {
+			in := client.ListNamespacesInput{InstanceID: model.InstanceID.ValueString(), Name: model.Name.ValueString(), Public: model.Public.ValueBoolPointer()}
+			namespaces, err := c.ListNamespaces(ctx, in)
+			return namespaces, in.Filters(), err
+		},
+	})
 }
 
 type namespacesModel struct {

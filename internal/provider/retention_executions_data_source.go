@@ -2,17 +2,13 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
@@ -42,7 +38,7 @@ func (d *retentionExecutionsDataSource) Schema(ctx context.Context, _ datasource
 			"`data.swr_retention_executions.x.latest.id` can feed `swr_retention_execution_tasks` directly. " +
 			"The API filters executions by neither status nor dry run: the provider reads every page, then filters.",
 		Attributes: map[string]schema.Attribute{
-			"id":             idAttribute([]string{"instance_id", "namespace_name", "policy_id"}, url.Values{"status": {"Failed"}, "dry_run": {"false"}}),
+			"id":             executionsID.attribute(url.Values{"status": {"Failed"}, "dry_run": {"false"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": pathSegmentAttribute("Name of the namespace the retention policy belongs to."),
 			"policy_id":      positiveIDAttribute("ID of the retention policy."),
@@ -51,16 +47,8 @@ func (d *retentionExecutionsDataSource) Schema(ctx context.Context, _ datasource
 				MarkdownDescription: "Only list dry runs (`true`, which removed nothing) or only real runs (`false`). Both when unset.",
 				Optional:            true,
 			},
-			"executions": schema.ListNestedAttribute{
-				MarkdownDescription: "The executions matching the arguments, newest (highest `id`) first. A policy that never ran gives an empty list.",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: executionAttributes()},
-			},
-			"latest": schema.SingleNestedAttribute{
-				MarkdownDescription: "The newest execution matching the arguments (the first of `executions`); null when none matches.",
-				Computed:            true,
-				Attributes:          executionAttributes(),
-			},
+			"executions": executionItems.listAttribute("The executions matching the arguments, newest (highest `id`) first. A policy that never ran gives an empty list."),
+			"latest":     executionItems.objectAttribute("The newest execution matching the arguments (the first of `executions`); null when none matches."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
@@ -68,18 +56,19 @@ func (d *retentionExecutionsDataSource) Schema(ctx context.Context, _ datasource
 	}
 }
 
-// executionAttributes describe one execution, in executions and in latest.
-func executionAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"id":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Execution ID; the `execution_id` of `swr_retention_execution_tasks`."},
-		"policy_id":  schema.Int64Attribute{Computed: true, MarkdownDescription: "ID of the policy that ran."},
-		"dry_run":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the run was a dry run, which only reports what it would remove."},
-		"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "Status of the execution: " + quotedList(client.ExecutionStatuses) + "."},
-		"trigger":    schema.StringAttribute{Computed: true, MarkdownDescription: "What started the execution: `manual` or `scheduled`."},
-		"start_time": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("Start time")},
-		"end_time":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription("End time; null while the execution runs")},
-	}
-}
+// executionsID is the shape of the id.
+var executionsID = idScheme{"<instance_id>", "<namespace_name>", "<policy_id>"}
+
+// executionItems are the rows of one execution, in executions and in latest.
+var executionItems = newItemType("Execution", idRef(func(e client.Execution) int64 { return e.ID }),
+	int64Field("id", "Execution ID; the `execution_id` of `swr_retention_execution_tasks`.", func(e client.Execution) int64 { return e.ID }),
+	int64Field("policy_id", "ID of the policy that ran.", func(e client.Execution) int64 { return e.PolicyID }),
+	boolField("dry_run", "Whether the run was a dry run, which only reports what it would remove.", func(e client.Execution) bool { return e.DryRun }),
+	stringField("status", "Status of the execution: "+quotedList(client.ExecutionStatuses)+".", func(e client.Execution) string { return e.Status }),
+	stringField("trigger", "What started the execution: `manual` or `scheduled`.", func(e client.Execution) string { return e.Trigger }),
+	timeField("start_time", "Start time", func(e client.Execution) string { return e.StartTime }),
+	timeField("end_time", "End time; null while the execution runs", func(e client.Execution) string { return e.EndTime }),
+)
 
 func (d *retentionExecutionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configureDataSource(req, resp)
@@ -87,78 +76,33 @@ func (d *retentionExecutionsDataSource) Configure(_ context.Context, req datasou
 
 func (d *retentionExecutionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model retentionExecutionsModel
-	ctx, read := beginRead(ctx, d.data, req.Config, &model, &model.Timeouts, &resp.Diagnostics)
-	if read == nil {
-		return
-	}
-	defer read.end()
-
-	in := client.ListExecutionsInput{
-		PolicyRef: client.PolicyRef{
-			InstanceID:    model.InstanceID.ValueString(),
-			NamespaceName: model.NamespaceName.ValueString(),
-			PolicyID:      model.PolicyID.ValueInt64(),
+	readList(ctx, d.data, req, resp, &model, &model.Timeouts, listRead[client.Execution]{
+		subject: "retention policy executions", id: executionsID, attribute: "executions", items: executionItems,
+		list: func(ctx context.Context, c *client.Client) ([]client.Execution, client.Filters, error) {
+			in := client.ListExecutionsInput{
+				PolicyRef: client.PolicyRef{
+					InstanceID:    model.InstanceID.ValueString(),
+					NamespaceName: model.NamespaceName.ValueString(),
+					PolicyID:      model.PolicyID.ValueInt64(),
+				},
+				Status: model.Status.ValueString(),
+				DryRun: model.DryRun.ValueBoolPointer(),
+			}
+			executions, err := c.ListRetentionExecutions(ctx, in)
+			return executions, in.Filters(), err
 		},
-		Status: model.Status.ValueString(),
-	}
-	filters := url.Values{}
-	if in.Status != "" {
-		filters.Set("status", in.Status)
-	}
-	if !model.DryRun.IsNull() {
-		dryRun := model.DryRun.ValueBool()
-		in.DryRun = &dryRun
-		filters.Set("dry_run", strconv.FormatBool(dryRun))
-	}
-	executions, err := read.client.ListRetentionExecutions(ctx, in)
-	if err != nil {
-		resp.Diagnostics.Append(read.failed(ctx, err, "retention policy executions",
-			fmt.Sprintf("instance_id %q, namespace_name %q and policy_id %d", in.InstanceID, in.NamespaceName, in.PolicyID)))
-		return
-	}
-
-	times := newAPITimes[int64]("Execution")
-	list, diags := objectList(executionAttrTypes, executions, executionAttrs(times))
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(times.warnings()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The newest execution matching the filters is the first of the list.
-	latest := types.ObjectNull(executionAttrTypes)
-	if len(executions) > 0 {
-		attrs, diags := executionAttrs(times)(executions[0])
-		resp.Diagnostics.Append(diags...)
-		latest, diags = types.ObjectValue(executionAttrTypes, attrs)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID, in.NamespaceName, strconv.FormatInt(in.PolicyID, 10)}, filters))
-	model.Executions = list
-	model.Latest = latest
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		more: latestExecution,
+	})
 }
 
-// executionAttrTypes is the object type of one execution, derived from the
-// schema's executionAttributes.
-var executionAttrTypes = attrTypesOf(executionAttributes())
-
-// executionAttrs are the attributes of one execution; times collects the
-// unreadable times for the read's warnings.
-func executionAttrs(times *apiTimes[int64]) func(client.Execution) (map[string]attr.Value, diag.Diagnostics) {
-	return func(e client.Execution) (map[string]attr.Value, diag.Diagnostics) {
-		return map[string]attr.Value{
-			"id":         types.Int64Value(e.ID),
-			"policy_id":  types.Int64Value(e.PolicyID),
-			"dry_run":    types.BoolValue(e.DryRun),
-			"status":     types.StringValue(e.Status),
-			"trigger":    types.StringValue(e.Trigger),
-			"start_time": times.rfc3339(e.ID, "start_time", e.StartTime),
-			"end_time":   times.rfc3339(e.ID, "end_time", e.EndTime),
-		}, nil
+// latestExecution is latest: the first of executions (newest first), as converted
+// for the list.
+func latestExecution(_ []client.Execution, values []tftypes.Value, _ *readNotes) map[string]tftypes.Value {
+	latest := tftypes.NewValue(executionItems.tfType, nil)
+	if len(values) > 0 {
+		latest = values[0]
 	}
+	return map[string]tftypes.Value{"latest": latest}
 }
 
 type retentionExecutionsModel struct {

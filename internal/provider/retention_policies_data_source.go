@@ -2,17 +2,13 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -46,7 +42,7 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 			"Reads every page of the listing and returns the policies in the API's order. " +
 			"A policy's `id` and `namespace_name` are the `policy_id` and `namespace_name` of `swr_retention_executions`.",
 		Attributes: map[string]schema.Attribute{
-			"id":             idAttribute([]string{"instance_id"}, url.Values{"name": {"nightly"}, "namespace_id": {"1"}, "namespace_name": {"platform"}}),
+			"id":             policiesID.attribute(url.Values{"name": {"nightly"}, "namespace_id": {"1"}, "namespace_name": {"platform"}}),
 			"instance_id":    pathSegmentAttribute("ID of the SWR Enterprise instance."),
 			"namespace_name": namespaceFilter,
 			"namespace_id": schema.Int64Attribute{
@@ -60,47 +56,7 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
-			"policies": schema.ListNestedAttribute{
-				MarkdownDescription: "The policies matching the arguments, in the API's order. An empty list when none does.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Policy ID."},
-						"name":           schema.StringAttribute{Computed: true, MarkdownDescription: "Policy name."},
-						"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy runs on its trigger."},
-						"namespace_id":   schema.Int64Attribute{Computed: true, MarkdownDescription: "ID of the namespace the policy belongs to."},
-						"namespace_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the namespace the policy belongs to."},
-						"algorithm":      schema.StringAttribute{Computed: true, MarkdownDescription: "How the rules combine, e.g. `or`: an artifact any rule retains is kept."},
-						"rules": schema.ListNestedAttribute{
-							Computed:            true,
-							MarkdownDescription: "The rules, each selecting artifacts to retain.",
-							NestedObject: schema.NestedAttributeObject{
-								Attributes: map[string]schema.Attribute{
-									"id":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Rule ID; null when the API gives none."},
-									"priority": schema.Int64Attribute{Computed: true, MarkdownDescription: "Priority of the rule."},
-									"disabled": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the rule is switched off."},
-									"action":   schema.StringAttribute{Computed: true, MarkdownDescription: "Action on the selected artifacts: `retain`."},
-									"template": schema.StringAttribute{Computed: true, MarkdownDescription: "Rule template: `latestPushedK`, `latestPulledN`, `nDaysSinceLastPush` or `nDaysSinceLastPull`."},
-									"params": schema.MapAttribute{Computed: true, ElementType: types.StringType,
-										MarkdownDescription: "Parameters of the template, e.g. `{ latestPushedK = \"10\" }`: each value as text (a number as its digits; use `tonumber()`)."},
-									"tag_selectors":        selectorListAttribute("Selectors of the tags (versions) the rule applies to."),
-									"repository_selectors": selectorListAttribute("Selectors of the repositories the rule applies to."),
-									"repo_scope_mode": schema.StringAttribute{Computed: true,
-										MarkdownDescription: "How the repositories were chosen: `regular` (by the patterns of `repository_selectors`) or `selection` (picked by name); null when the API gives none."},
-								},
-							},
-						},
-						"trigger": schema.SingleNestedAttribute{
-							Computed:            true,
-							MarkdownDescription: "When the policy runs.",
-							Attributes: map[string]schema.Attribute{
-								"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`manual` or `scheduled`."},
-								"cron": schema.StringAttribute{Computed: true, MarkdownDescription: "Cron expression of a scheduled policy (UTC, with seconds); null when the API gives none."},
-							},
-						},
-					},
-				},
-			},
+			"policies": policyItems.listAttribute("The policies matching the arguments, in the API's order. An empty list when none does."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
@@ -108,21 +64,50 @@ func (d *retentionPoliciesDataSource) Schema(ctx context.Context, _ datasource.S
 	}
 }
 
-// selectorListAttribute is a list of tag or repository selectors.
-func selectorListAttribute(description string) schema.ListNestedAttribute {
-	return schema.ListNestedAttribute{
-		Computed:            true,
-		MarkdownDescription: description,
-		NestedObject: schema.NestedAttributeObject{
-			Attributes: map[string]schema.Attribute{
-				"kind":       schema.StringAttribute{Computed: true, MarkdownDescription: "Kind of pattern, e.g. `doublestar`."},
-				"decoration": schema.StringAttribute{Computed: true, MarkdownDescription: "How the pattern applies: `matches` or `excludes` for tags, `repoMatches` or `repoExcludes` for repositories."},
-				"pattern":    schema.StringAttribute{Computed: true, MarkdownDescription: "The pattern, e.g. `release-*` or `**`."},
-				"extras":     schema.StringAttribute{Computed: true, MarkdownDescription: "Extra settings of the selector, as the API gives them; often empty."},
-			},
-		},
-	}
-}
+// policiesID is the shape of the id.
+var policiesID = idScheme{"<instance_id>"}
+
+// The rows of a policy and of its parts.
+var (
+	selectorItems = newItemType("Selector", func(client.Selector) string { return "" },
+		stringField("kind", "Kind of pattern, e.g. `doublestar`.", func(s client.Selector) string { return s.Kind }),
+		stringField("decoration", "How the pattern applies: `matches` or `excludes` for tags, `repoMatches` or `repoExcludes` for repositories.",
+			func(s client.Selector) string { return s.Decoration }),
+		stringField("pattern", "The pattern, e.g. `release-*` or `**`.", func(s client.Selector) string { return s.Pattern }),
+		stringField("extras", "Extra settings of the selector, as the API gives them; often empty.", func(s client.Selector) string { return s.Extras }),
+	)
+	ruleItems = newItemType("Rule", idRef(func(r client.PolicyRule) int64 { return r.ID }),
+		optionalInt64Field("id", "Rule ID; null when the API gives none.", func(r client.PolicyRule) int64 { return r.ID }),
+		int64Field("priority", "Priority of the rule.", func(r client.PolicyRule) int64 { return r.Priority }),
+		boolField("disabled", "Whether the rule is switched off.", func(r client.PolicyRule) bool { return r.Disabled }),
+		stringField("action", "Action on the selected artifacts: `retain`.", func(r client.PolicyRule) string { return r.Action }),
+		stringField("template", "Rule template: `latestPushedK`, `latestPulledN`, `nDaysSinceLastPush` or `nDaysSinceLastPull`.",
+			func(r client.PolicyRule) string { return r.Template }),
+		stringMapField("params", "Parameters of the template, e.g. `{ latestPushedK = \"10\" }`: each value as text (a number as its digits; use `tonumber()`).",
+			client.PolicyRule.ParamStrings),
+		listField("tag_selectors", "Selectors of the tags (versions) the rule applies to.", selectorItems,
+			func(r client.PolicyRule) []client.Selector { return r.TagSelectors }),
+		listField("repository_selectors", "Selectors of the repositories the rule applies to.", selectorItems, client.PolicyRule.RepositorySelectors),
+		optionalStringField("repo_scope_mode",
+			"How the repositories were chosen: `regular` (by the patterns of `repository_selectors`) or `selection` (picked by name); null when the API gives none.",
+			func(r client.PolicyRule) string { return r.RepoScopeMode }),
+	)
+	triggerItems = newItemType("Trigger", func(client.PolicyTrigger) string { return "" },
+		stringField("type", "`manual` or `scheduled`.", func(t client.PolicyTrigger) string { return t.Type }),
+		optionalStringField("cron", "Cron expression of a scheduled policy (UTC, with seconds); null when the API gives none.",
+			func(t client.PolicyTrigger) string { return t.TriggerSettings.Cron }),
+	)
+	policyItems = newItemType("Policy", idRef(func(p client.Policy) int64 { return p.ID }),
+		int64Field("id", "Policy ID.", func(p client.Policy) int64 { return p.ID }),
+		stringField("name", "Policy name.", func(p client.Policy) string { return p.Name }),
+		boolField("enabled", "Whether the policy runs on its trigger.", func(p client.Policy) bool { return p.Enabled }),
+		int64Field("namespace_id", "ID of the namespace the policy belongs to.", func(p client.Policy) int64 { return p.NamespaceID }),
+		stringField("namespace_name", "Name of the namespace the policy belongs to.", func(p client.Policy) string { return p.NamespaceName }),
+		stringField("algorithm", "How the rules combine, e.g. `or`: an artifact any rule retains is kept.", func(p client.Policy) string { return p.Algorithm }),
+		listField("rules", "The rules, each selecting artifacts to retain.", ruleItems, func(p client.Policy) []client.PolicyRule { return p.Rules }),
+		objectField("trigger", "When the policy runs.", triggerItems, func(p client.Policy) client.PolicyTrigger { return p.Trigger }),
+	)
+)
 
 func (d *retentionPoliciesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configureDataSource(req, resp)
@@ -130,137 +115,19 @@ func (d *retentionPoliciesDataSource) Configure(_ context.Context, req datasourc
 
 func (d *retentionPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model retentionPoliciesModel
-	ctx, read := beginRead(ctx, d.data, req.Config, &model, &model.Timeouts, &resp.Diagnostics)
-	if read == nil {
-		return
-	}
-	defer read.end()
-
-	in := client.ListPoliciesInput{
-		InstanceID:    model.InstanceID.ValueString(),
-		Name:          model.Name.ValueString(),
-		NamespaceName: model.NamespaceName.ValueString(),
-		NamespaceID:   model.NamespaceID.ValueInt64(),
-	}
-	policies, err := read.client.ListRetentionPolicies(ctx, in)
-	if err != nil {
-		resp.Diagnostics.Append(read.failed(ctx, err, "retention policies", fmt.Sprintf("instance_id %q", in.InstanceID)))
-		return
-	}
-
-	list, diags := objectList(policyAttrTypes, policies, policyAttrs)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	filters := url.Values{}
-	if in.Name != "" {
-		filters.Set("name", in.Name)
-	}
-	if in.NamespaceName != "" {
-		filters.Set("namespace_name", in.NamespaceName)
-	}
-	if in.NamespaceID != 0 {
-		filters.Set("namespace_id", strconv.FormatInt(in.NamespaceID, 10))
-	}
-	model.ID = types.StringValue(dataSourceID([]string{in.InstanceID}, filters))
-	model.Policies = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// Object types of a policy and of its parts.
-var (
-	selectorAttrTypes = map[string]attr.Type{
-		"kind":       types.StringType,
-		"decoration": types.StringType,
-		"pattern":    types.StringType,
-		"extras":     types.StringType,
-	}
-	ruleAttrTypes = map[string]attr.Type{
-		"id":                   types.Int64Type,
-		"priority":             types.Int64Type,
-		"disabled":             types.BoolType,
-		"action":               types.StringType,
-		"template":             types.StringType,
-		"params":               types.MapType{ElemType: types.StringType},
-		"tag_selectors":        listTypeOf(selectorAttrTypes),
-		"repository_selectors": listTypeOf(selectorAttrTypes),
-		"repo_scope_mode":      types.StringType,
-	}
-	triggerAttrTypes = map[string]attr.Type{
-		"type": types.StringType,
-		"cron": types.StringType,
-	}
-	policyAttrTypes = map[string]attr.Type{
-		"id":             types.Int64Type,
-		"name":           types.StringType,
-		"enabled":        types.BoolType,
-		"namespace_id":   types.Int64Type,
-		"namespace_name": types.StringType,
-		"algorithm":      types.StringType,
-		"rules":          listTypeOf(ruleAttrTypes),
-		"trigger":        types.ObjectType{AttrTypes: triggerAttrTypes},
-	}
-)
-
-func policyAttrs(p client.Policy) (map[string]attr.Value, diag.Diagnostics) {
-	rules, diags := objectList(ruleAttrTypes, p.Rules, ruleAttrs)
-	cron := types.StringNull()
-	if c := p.Trigger.TriggerSettings.Cron; c != "" {
-		cron = types.StringValue(c)
-	}
-	trigger, d := types.ObjectValue(triggerAttrTypes, map[string]attr.Value{"type": types.StringValue(p.Trigger.Type), "cron": cron})
-	diags.Append(d...)
-	return map[string]attr.Value{
-		"id":             types.Int64Value(p.ID),
-		"name":           types.StringValue(p.Name),
-		"enabled":        types.BoolValue(p.Enabled),
-		"namespace_id":   types.Int64Value(p.NamespaceID),
-		"namespace_name": types.StringValue(p.NamespaceName),
-		"algorithm":      types.StringValue(p.Algorithm),
-		"rules":          rules,
-		"trigger":        trigger,
-	}, diags
-}
-
-func ruleAttrs(r client.PolicyRule) (map[string]attr.Value, diag.Diagnostics) {
-	params := make(map[string]attr.Value, len(r.Params))
-	for k, v := range r.ParamStrings() {
-		params[k] = types.StringValue(v)
-	}
-	paramMap, diags := types.MapValue(types.StringType, params)
-	tags, d := objectList(selectorAttrTypes, r.TagSelectors, selectorAttrs)
-	diags.Append(d...)
-	repos, d := objectList(selectorAttrTypes, r.RepositorySelectors(), selectorAttrs)
-	diags.Append(d...)
-	id := types.Int64Null()
-	if r.ID != 0 {
-		id = types.Int64Value(r.ID)
-	}
-	scopeMode := types.StringNull()
-	if r.RepoScopeMode != "" {
-		scopeMode = types.StringValue(r.RepoScopeMode)
-	}
-	return map[string]attr.Value{
-		"id":                   id,
-		"priority":             types.Int64Value(r.Priority),
-		"disabled":             types.BoolValue(r.Disabled),
-		"action":               types.StringValue(r.Action),
-		"template":             types.StringValue(r.Template),
-		"params":               paramMap,
-		"tag_selectors":        tags,
-		"repository_selectors": repos,
-		"repo_scope_mode":      scopeMode,
-	}, diags
-}
-
-func selectorAttrs(s client.Selector) (map[string]attr.Value, diag.Diagnostics) {
-	return map[string]attr.Value{
-		"kind":       types.StringValue(s.Kind),
-		"decoration": types.StringValue(s.Decoration),
-		"pattern":    types.StringValue(s.Pattern),
-		"extras":     types.StringValue(s.Extras),
-	}, nil
+	readList(ctx, d.data, req, resp, &model, &model.Timeouts, listRead[client.Policy]{
+		subject: "retention policies", id: policiesID, attribute: "policies", items: policyItems,
+		list: func(ctx context.Context, c *client.Client) ([]client.Policy, client.Filters, error) {
+			in := client.ListPoliciesInput{
+				InstanceID:    model.InstanceID.ValueString(),
+				Name:          model.Name.ValueString(),
+				NamespaceName: model.NamespaceName.ValueString(),
+				NamespaceID:   model.NamespaceID.ValueInt64(),
+			}
+			policies, err := c.ListRetentionPolicies(ctx, in)
+			return policies, in.Filters(), err
+		},
+	})
 }
 
 type retentionPoliciesModel struct {

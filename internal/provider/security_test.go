@@ -37,7 +37,7 @@ func expectRequests(fake *fakeapi.Server, path string, want int) resource.TestCh
 // A redirect to another listener ends in a diagnostic naming the status and the
 // Location host, and the other listener receives nothing: no token, no signature,
 // no password.
-func TestAccRetentionExecutionTasksDataSource_RedirectToAnotherHostRefused(t *testing.T) {
+func TestAccProvider_RedirectToAnotherHostRefused(t *testing.T) {
 	clearProviderEnv(t)
 	for _, tc := range []struct {
 		name, path string
@@ -79,7 +79,7 @@ func manyTasksDataSources(n int) string {
 
 // A wrong password with 10 data sources is one failed login, not 10: IAM lock-out
 // policies count failed logins.
-func TestAccRetentionExecutionTasksDataSource_WrongPasswordTriedOnce(t *testing.T) {
+func TestAccProvider_WrongPasswordTriedOnce(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1))
@@ -102,7 +102,7 @@ func TestAccRetentionExecutionTasksDataSource_WrongPasswordTriedOnce(t *testing.
 
 // A token that expires while 4 page requests are in flight costs one new token:
 // 2 token requests for the read.
-func TestAccRetentionExecutionTasksDataSource_TokenExpiryUnderConcurrency(t *testing.T) {
+func TestAccProvider_TokenExpiryUnderConcurrency(t *testing.T) {
 	clearProviderEnv(t)
 	cfg := fakeConfig()
 	// The first token serves the project-id lookup and the first page, then expires.
@@ -131,7 +131,7 @@ func TestAccRetentionExecutionTasksDataSource_TokenExpiryUnderConcurrency(t *tes
 }
 
 // A request that hangs costs one attempt of request_timeout, then is retried.
-func TestAccRetentionExecutionTasksDataSource_HungRequestRetried(t *testing.T) {
+func TestAccProvider_HungRequestRetried(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 3, 1)
@@ -150,7 +150,7 @@ func TestAccRetentionExecutionTasksDataSource_HungRequestRetried(t *testing.T) {
 }
 
 // When every attempt hangs, the diagnostic names request_timeout, not the read timeout.
-func TestAccRetentionExecutionTasksDataSource_EveryAttemptHangs(t *testing.T) {
+func TestAccProvider_EveryAttemptHangs(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := startFake(t)
 	fake.SetTasks(testExecution, nil)
@@ -166,7 +166,7 @@ func TestAccRetentionExecutionTasksDataSource_EveryAttemptHangs(t *testing.T) {
 
 // A bad request_timeout, in the configuration or the environment, is an error on
 // the argument with an example.
-func TestAccRetentionExecutionTasksDataSource_InvalidRequestTimeout(t *testing.T) {
+func TestAccProvider_InvalidRequestTimeout(t *testing.T) {
 	clearProviderEnv(t)
 	_, url := startFake(t)
 	steps := []resource.TestStep{}
@@ -190,7 +190,7 @@ func TestAccRetentionExecutionTasksDataSource_InvalidRequestTimeout(t *testing.T
 
 // Request ids holding terminal escapes and bidi overrides reach the diagnostic
 // sanitised.
-func TestAccRetentionExecutionTasksDataSource_HostileRequestIDSanitised(t *testing.T) {
+func TestAccProvider_HostileRequestIDSanitised(t *testing.T) {
 	clearProviderEnv(t)
 	cfg := fakeConfig()
 	cfg.JunkRequestIDs = true

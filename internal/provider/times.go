@@ -5,11 +5,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The one conversion of API times to state, shared by every data source.
@@ -85,100 +80,18 @@ func isZeroAPITime(t time.Time) bool {
 	return y == 1 && m == time.January && d == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
-// apiTimes converts the times of one read and remembers the unreadable ones: a
-// listing of 100,000 tasks with a bad start_time in each gives one warning for
-// start_time, not 100,000. It is not safe for concurrent use (a Read converts its
-// items in one goroutine).
-// K is the type of the items' ids: a number, or an instance's string id.
-type apiTimes[K int64 | string] struct {
-	kind   string // names an item in warnings, e.g. "Task"
-	bad    map[string]*unreadableTime[K]
-	fields []string // the fields of bad, in the order they were first seen
-}
-
-// unreadableTime is what a warning says about one field.
-type unreadableTime[K int64 | string] struct {
-	firstID K
-	value   string
-	count   int
-}
-
-// newAPITimes starts the conversion of the times of items of kind (e.g. "Task").
-func newAPITimes[K int64 | string](kind string) *apiTimes[K] {
-	return &apiTimes[K]{kind: kind}
-}
-
-// value is the state value of the time s of field of item id: RFC 3339 in UTC,
-// or "" and false for null.
-func (a *apiTimes[K]) value(id K, field, s string) (string, bool) {
-	out, kind := normalizeAPITime(s)
-	switch kind {
-	case apiTimeValid:
-		return out, true
-	case apiTimeInvalid:
-		a.unreadable(id, field, s)
+// unreadableTimeNote is what a warning says about an unreadable time: the field,
+// the first item that had one and its value (quoted: the API's text never
+// reaches the terminal raw).
+func unreadableTimeNote(kind, ref, field, s string) note {
+	return note{
+		summary: "Unreadable time in the SWR API response",
+		first: fmt.Sprintf("%s %s has %s %s, which is not a time the provider can read: its %s is null.",
+			kind, ref, field, quoteUntrusted(s, 64), field),
+		others: "have an unreadable " + field,
+		advice: "The provider reads RFC 3339 times (any offset, fractional seconds or not) and times without a zone as UTC. " +
+			"Please report this to the API's owner with the " + strings.ToLower(kind) + " id.",
 	}
-	return "", false
-}
-
-// rfc3339 is value as a framework value.
-func (a *apiTimes[K]) rfc3339(id K, field, s string) timetypes.RFC3339 {
-	out, ok := a.value(id, field, s)
-	if !ok {
-		return timetypes.NewRFC3339Null()
-	}
-	// Normalized above: NewRFC3339ValueMust would parse the string once more.
-	return timetypes.RFC3339{StringValue: types.StringValue(out)}
-}
-
-// raw is value as a Terraform value, for results built without framework values.
-func (a *apiTimes[K]) raw(id K, field, s string) tftypes.Value {
-	out, ok := a.value(id, field, s)
-	if !ok {
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return tftypes.NewValue(tftypes.String, out)
-}
-
-func (a *apiTimes[K]) unreadable(id K, field, s string) {
-	if a.bad == nil {
-		a.bad = make(map[string]*unreadableTime[K])
-	}
-	if b := a.bad[field]; b != nil {
-		b.count++
-		return
-	}
-	a.bad[field] = &unreadableTime[K]{firstID: id, value: s, count: 1}
-	a.fields = append(a.fields, field)
-}
-
-// warnings is one warning per field that held an unreadable time, naming the
-// field, the first item and its value (quoted: the API's text never reaches the
-// terminal raw), and how many items had one.
-func (a *apiTimes[K]) warnings() diag.Diagnostics {
-	var diags diag.Diagnostics
-	for _, field := range a.fields {
-		b := a.bad[field]
-		others := ""
-		if b.count > 1 {
-			others = fmt.Sprintf(" %d other %s also have an unreadable %s.", b.count-1, plural(strings.ToLower(a.kind)), field)
-		}
-		diags.AddWarning("Unreadable time in the SWR API response",
-			fmt.Sprintf("%s %s has %s %s, which is not a time the provider can read: its %s is null.%s "+
-				"The provider reads RFC 3339 times (any offset, fractional seconds or not) and times without a zone as UTC. "+
-				"Please report this to the API's owner with the %s id.",
-				a.kind, idText(b.firstID), field, quoteUntrusted(b.value, 64), field, others, strings.ToLower(a.kind)))
-	}
-	return diags
-}
-
-// idText writes an item id for a warning: a number as it is, a string id (the
-// API's text) quoted.
-func idText[K int64 | string](id K) string {
-	if s, ok := any(id).(string); ok {
-		return quoteUntrusted(s, 64)
-	}
-	return fmt.Sprint(id)
 }
 
 // plural is the plural of an item kind in warnings ("task" -> "tasks").

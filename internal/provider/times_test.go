@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -276,14 +277,18 @@ func TestNormalizeAPITimeCanonicalDoesNotAllocate(t *testing.T) {
 	}
 }
 
-func TestAPITimesWarnOncePerField(t *testing.T) {
-	times := newAPITimes[int64]("Task")
+func TestReadNotes_UnreadableTimesWarnOncePerField(t *testing.T) {
+	items := newItemType("Task", idRef(func(tk client.Task) int64 { return tk.ID }),
+		timeField("start_time", "Start time", func(tk client.Task) string { return tk.StartTime }),
+		timeField("end_time", "End time", func(tk client.Task) string { return tk.EndTime }))
+	var tasks []client.Task
 	for id := int64(1); id <= 1000; id++ {
-		times.raw(id, "start_time", fmt.Sprintf("garbage-%d\x1b[31m", id))
-		times.raw(id, "end_time", "2024-03-01T10:00:00Z")
+		tasks = append(tasks, client.Task{ID: id, StartTime: fmt.Sprintf("garbage-%d\x1b[31m", id), EndTime: "2024-03-01T10:00:00Z"})
 	}
-	times.raw(1001, "end_time", strings.Repeat("é", 100))
-	diags := times.warnings()
+	tasks = append(tasks, client.Task{ID: 1001, StartTime: "2024-03-01T10:00:00Z", EndTime: strings.Repeat("é", 100)})
+	var notes readNotes
+	items.values(tasks, &notes)
+	diags := notes.warnings()
 	if len(diags) != 2 || diags.HasError() {
 		t.Fatalf("want 2 warnings, got %v", diags)
 	}
@@ -376,15 +381,16 @@ func timesArgs(kind string) map[string]tftypes.Value {
 	return args
 }
 
-// testUnreadableTimesWarnings: garbage in every time gives a read without error
-// and exactly one warning per time field, naming the field, the first item's id
-// and its value with the escape character quoted.
-// fieldAndFirst is a time field and the id of the first item that has one.
+// fieldAndFirst is a time field and how a warning names the first item that has
+// one (its id, and for a task its repository).
 type fieldAndFirst struct {
-	field   string
-	firstID int64
+	field string
+	first string
 }
 
+// testUnreadableTimesWarnings: garbage in every time gives a read without error
+// and exactly one warning per time field, naming the field, the first item
+// and its value with the escape character quoted.
 func testUnreadableTimesWarnings(t *testing.T, kind, item string, fields ...fieldAndFirst) {
 	_, url := startTimesFake(t, fakeapi.TimeGarbage, fakeapi.EndTimeEmpty)
 	diags := readThroughProtocol(t, url, kind, timesArgs(kind))
@@ -396,7 +402,7 @@ func testUnreadableTimesWarnings(t *testing.T, kind, item string, fields ...fiel
 		if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != "Unreadable time in the SWR API response" {
 			t.Errorf("diagnostic %d: %v %q, want the unreadable-time warning", i, d.Severity, d.Summary)
 		}
-		want := fmt.Sprintf(`%s %d has %s "`, item, f.firstID, f.field)
+		want := fmt.Sprintf(`%s %s has %s "`, item, f.first, f.field)
 		if !strings.Contains(d.Detail, want) || !strings.Contains(d.Detail, `\x1b[1m"`) || strings.ContainsRune(d.Detail, '\x1b') {
 			t.Errorf("warning %q: want %q and the value's escape quoted, never raw", d.Detail, want)
 		}
@@ -405,13 +411,13 @@ func testUnreadableTimesWarnings(t *testing.T, kind, item string, fields ...fiel
 
 func TestRetentionExecutionsDataSource_UnreadableTimesWarnOncePerField(t *testing.T) {
 	// Only the finished execution, listed second, has an end time to garble.
-	testUnreadableTimesWarnings(t, "retention_executions", "Execution", fieldAndFirst{"start_time", 42}, fieldAndFirst{"end_time", 41})
+	testUnreadableTimesWarnings(t, "retention_executions", "Execution", fieldAndFirst{"start_time", "42"}, fieldAndFirst{"end_time", "41"})
 }
 
 func TestRetentionExecutionTasksDataSource_UnreadableTimesWarnOncePerField(t *testing.T) {
-	testUnreadableTimesWarnings(t, "retention_execution_tasks", "Task", fieldAndFirst{"start_time", timesTaskID}, fieldAndFirst{"end_time", timesTaskID})
+	testUnreadableTimesWarnings(t, "retention_execution_tasks", "Task", fieldAndFirst{"start_time", `501 (repository "team/a")`}, fieldAndFirst{"end_time", `501 (repository "team/a")`})
 }
 
 func TestRetentionExecutionSubTasksDataSource_UnreadableTimesWarnOncePerField(t *testing.T) {
-	testUnreadableTimesWarnings(t, "retention_execution_sub_tasks", "Sub-task", fieldAndFirst{"op_time", 601})
+	testUnreadableTimesWarnings(t, "retention_execution_sub_tasks", "Sub-task", fieldAndFirst{"op_time", "601"})
 }
