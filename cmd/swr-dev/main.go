@@ -6,6 +6,7 @@
 //	go run ./cmd/swr-dev install-test     # make install-test
 //	go run ./cmd/swr-dev docs [-check]    # make generate / the docs freshness check
 //	go run ./cmd/swr-dev release-snapshot # make release-snapshot
+//	go run ./cmd/swr-dev verify-release -key <public key> <dir> # release.yml's check
 //	go run ./cmd/swr-dev fuzz             # make fuzz
 //	go run ./cmd/swr-dev clis             # build the pinned Terraform and OpenTofu into .tools/bin
 //
@@ -33,9 +34,10 @@ type command struct {
 var commands = map[string]command{
 	"demo":             {"the demo against the bundled fake", runDemo},
 	"bench":            {"Go and end-to-end benchmarks; writes BENCHMARKS.md", runBench},
-	"install-test":     {"install a snapshot release from a filesystem mirror and use it", runInstallTest},
+	"install-test":     {"install a signed snapshot release through a local registry and mirrors, and use it", runInstallTest},
 	"docs":             {"generate docs/ (or -check it and the examples' format)", runDocs},
 	"release-snapshot": {"goreleaser snapshot release into dist/", runReleaseSnapshot},
+	"verify-release":   {"check a release's SHA256SUMS.sig and SHA256SUMS against its files", runVerifyRelease},
 	"fuzz":             {"every fuzz target for a while", runFuzz},
 	"clis":             {"build the pinned Terraform and OpenTofu into .tools/bin", runCLIs},
 }

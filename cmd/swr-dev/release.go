@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,11 +22,19 @@ func runReleaseSnapshot(ctx context.Context, root string, args []string) error {
 	fs := flag.NewFlagSet("release-snapshot", flag.ContinueOnError)
 	gr := goreleaserFlag(fs, root)
 	hostOnly := fs.Bool("host-only", false, "build this machine's platform only")
+	fpr := fs.String("sign", "", "sign SHA256SUMS with the GPG key of this fingerprint (default: unsigned)")
 	dist := fs.String("dist", "", "output directory (default dist/)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := release.Build(ctx, release.Options{Root: root, Goreleaser: *gr, Dist: *dist, HostOnly: *hostOnly, Log: os.Stdout})
+	o := release.Options{Root: root, Goreleaser: *gr, Dist: *dist, Log: os.Stdout}
+	if *hostOnly {
+		o.Targets = []string{release.HostTarget()}
+	}
+	if *fpr != "" {
+		o.Sign = &release.Signer{Home: os.Getenv("GNUPGHOME"), Fingerprint: *fpr}
+	}
+	s, err := release.Build(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -44,14 +54,65 @@ func runReleaseSnapshot(ctx context.Context, root string, args []string) error {
 func runInstallTest(ctx context.Context, root string, args []string) error {
 	fs := flag.NewFlagSet("install-test", flag.ContinueOnError)
 	gr := goreleaserFlag(fs, root)
-	tf := fs.String("terraform", envOr("TERRAFORM", filepath.Join(toolsBin(root), "terraform")), "Terraform CLI (TERRAFORM)")
-	tofu := fs.String("tofu", envOr("TOFU", filepath.Join(toolsBin(root), "tofu")), "OpenTofu CLI (TOFU)")
+	tf := fs.String("terraform", envOr("TERRAFORM", filepath.Join(toolsBin(root), "terraform")), "Terraform CLI (TERRAFORM); -terraform= skips it")
+	tofu := fs.String("tofu", envOr("TOFU", filepath.Join(toolsBin(root), "tofu")), "OpenTofu CLI (TOFU); -tofu= skips it")
 	keep := fs.Bool("keep", os.Getenv("KEEP_WORK") == "1", "keep the work directory (KEEP_WORK=1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	var clis []string
+	for _, c := range []string{*tf, *tofu} {
+		if c != "" {
+			clis = append(clis, c)
+		}
+	}
+	if len(clis) == 0 {
+		return errors.New("install-test: no CLI to install with")
+	}
 	_, err := installtest.Run(ctx, installtest.Options{
-		Root: root, Goreleaser: *gr, CLIs: []string{*tf, *tofu}, Out: os.Stdout, Keep: *keep,
+		Root: root, Goreleaser: *gr, CLIs: clis, Out: os.Stdout, Keep: *keep,
 	})
 	return err
+}
+
+// runVerifyRelease checks a release directory as the registries and the CLIs
+// rely on it (release.Verify) and prints what it verified; release.yml runs it
+// on the assets it published.
+func runVerifyRelease(_ context.Context, _ string, args []string) error {
+	fs := flag.NewFlagSet("verify-release", flag.ContinueOnError)
+	keyFile := fs.String("key", "", "ASCII-armoured public key the release must be signed with (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: swr-dev verify-release -key <public key file> <release dir>")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *keyFile == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("verify-release needs -key and one directory")
+	}
+	return verifyRelease(os.Stdout, fs.Arg(0), *keyFile)
+}
+
+func verifyRelease(out io.Writer, dir, keyFile string) error {
+	key, err := os.ReadFile(keyFile)
+	if err != nil {
+		return err
+	}
+	v, err := release.Verify(dir, key)
+	if err != nil {
+		return fmt.Errorf("the release in %s does not verify:\n%w", dir, err)
+	}
+	names := make([]string, 0, len(v.Sums))
+	for n := range v.Sums {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(out, "%s: good signature by key %s\n", filepath.Base(v.Signature), v.KeyID)
+	fmt.Fprintf(out, "%s lists exactly these files, each matching:\n", filepath.Base(v.SHA256SUMS))
+	for _, n := range names {
+		fmt.Fprintf(out, "  %s\n", n)
+	}
+	return nil
 }

@@ -1,31 +1,34 @@
-// Package installtest installs the provider the way a user does, with no
+// Package installtest installs the provider the way users do, with no
 // dev_overrides, and uses it (make install-test):
 //
-//  1. build the snapshot release for this machine's platform (package release):
-//     zip, SHA256SUMS and registry manifest, as a release has them;
-//  2. lay the zip out as a packed filesystem_mirror for registry.terraform.io and
-//     registry.opentofu.org, with a CLI configuration that knows only that mirror;
-//  3. with each CLI (Terraform and OpenTofu):
-//     - init a configuration that pins the snapshot version, with no lock file:
-//     the CLI installs from the mirror and records an h1: hash, checked against
-//     dirhash.HashZip of the zip;
-//     - init again with the lock file an install from the registry writes, with the
-//     zh: hash (the zip's SHA-256) from SHA256SUMS: the CLI must accept the
-//     mirror's zip under it and keep it;
-//     - plan and apply against the fake API (in process, loopback) and check the
-//     tasks read (execution 113: 250 tasks; execution 114: none);
-//  4. tamper with the zips in the mirror and check that a fresh init that keeps the
-//     lock file refuses them on their checksum: a byte appended to the zip
-//     (refused by zh:) and a byte appended to the binary inside it (refused by h1:).
+//  1. make two throwaway GPG keys in a temporary GNUPGHOME: the release key and
+//     another one;
+//  2. build the release with the project's .goreleaser.yml, signed with the
+//     release key (package release), for this machine's platform and one other,
+//     and verify it as the release workflow does (release.Verify): the signature
+//     of SHA256SUMS, and SHA256SUMS listing exactly the zips and the manifest;
+//  3. serve it from a local provider registry (the registry protocol, over TLS on
+//     loopback) that `host` blocks in the CLI configuration put in place of
+//     registry.terraform.io and registry.opentofu.org (SSL_CERT_FILE trusts it);
+//  4. with each CLI (Terraform and OpenTofu), each check in a fresh directory:
+//     - init installs swr-iac/swr from the registry and reports it signed by the
+//     release key; the lock file holds the zh: of every platform (from the
+//     signed SHA256SUMS) and the h1: of this one; plan and apply read the tasks
+//     from the fake API (execution 113: 250 tasks; execution 114: none);
+//     - init refuses, with the CLI's own message: a signature with one byte
+//     changed, another key in signing_keys, a zip that SHA256SUMS does not list;
+//     and a SHA256SUMS listing more than the zips and the manifest, re-signed
+//     (the CLIs accept that one: they read only their zip's line; it is the
+//     release check that refuses it, and the test checks that it does);
+//     - `providers lock` for both platforms records both h1: hashes;
+//  5. install without the registry (mirrors.go): from a filesystem mirror, and
+//     from a network mirror that `providers mirror` filled from the registry,
+//     against the registry's lock file; a changed package is refused.
 //
-// A filesystem mirror never gives the CLIs a zh: hash of their own (they record
-// zh: only from a registry's signed SHA256SUMS), and h1: covers the files inside
-// the zip, so a byte appended after the zip's last record changes no h1: hash: the
-// test prints that as a NOTE (the CLIs' design, not a failure of the provider).
+// The last line is "install-test: N passed, M failed".
 package installtest
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -39,7 +42,6 @@ import (
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e/release"
-	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
 // Options of an install test.
@@ -86,9 +88,23 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return r, nil
 }
 
-type cliRun struct {
-	cli       e2e.CLI
-	mirrorDir string // config installed from the mirror without a lock file
+// suite is what every check shares.
+type suite struct {
+	r          *Report
+	work       string
+	keys       *Keyring
+	key, other Key
+	snap       release.Snapshot
+	served     Served            // the release as built
+	zh         []string          // zh: of every zip in SHA256SUMS
+	h1         map[string]string // target: h1: of its zip
+	host       Platform          // this machine's platform
+	binName    string            // the binary inside the zips
+	reg        *Registry
+	regConfig  string // CLI configuration: host blocks to the registry, nothing else
+	certFile   string // SSL_CERT_FILE
+	fake       *e2e.Fake
+	lockFiles  map[string]string // CLI short name: the lock file of its registry install
 }
 
 func run(ctx context.Context, o Options, r *Report) error {
@@ -100,7 +116,7 @@ func run(ctx context.Context, o Options, r *Report) error {
 		}
 		clis = append(clis, c)
 	}
-	work, err := os.MkdirTemp("", "swr-install-test-")
+	work, err := os.MkdirTemp("", "swr-install-")
 	if err != nil {
 		return err
 	}
@@ -109,189 +125,145 @@ func run(ctx context.Context, o Options, r *Report) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
+	s := &suite{r: r, work: work, h1: map[string]string{}, lockFiles: map[string]string{}}
+	if err := s.makeKeys(ctx); err != nil {
+		return err
+	}
+	defer s.keys.Close()
+	if err := s.buildRelease(ctx, o); err != nil {
+		return err
+	}
 
-	// 1. The snapshot release, host platform only.
+	// The fake API and the registry, in process, loopback only.
+	if s.fake, err = e2e.StartFake(e2e.FakeOptions{Sample: true}); err != nil {
+		return err
+	}
+	defer s.fake.Close()
+	s.reg = NewRegistry(s.served)
+	defer s.reg.Close()
+	for _, u := range []string{s.fake.URL, s.reg.URL()} {
+		if !strings.HasPrefix(u, "http://127.0.0.1:") && !strings.HasPrefix(u, "https://127.0.0.1:") {
+			return fmt.Errorf("a test server is not on 127.0.0.1: %s", u)
+		}
+	}
+	r.pass("fake API on %s, provider registry on %s", s.fake.URL, s.reg.URL())
+	s.certFile = filepath.Join(work, "tls.pem")
+	if err := WriteCertFile(s.reg.srv, s.certFile); err != nil {
+		return err
+	}
+	s.regConfig = filepath.Join(work, "registry.tfrc")
+	if err := os.WriteFile(s.regConfig, []byte(HostBlocks(s.reg.URL())), 0o600); err != nil {
+		return err
+	}
+
+	var installed []e2e.CLI
+	for _, c := range clis {
+		if s.registryInstall(ctx, c) {
+			installed = append(installed, c)
+		}
+		s.registryRefusals(ctx, c)
+		s.providersLock(ctx, c)
+	}
+	s.extraSumsRefusedByTheReleaseCheck()
+	return s.mirrors(ctx, installed)
+}
+
+// makeKeys makes the release key and another one.
+func (s *suite) makeKeys(ctx context.Context) error {
+	var err error
+	if s.keys, err = NewKeyring(filepath.Join(s.work, "gnupg")); err != nil {
+		return err
+	}
+	if s.key, err = s.keys.NewKey(ctx, "swr-iac install test <install-test@swr-iac.invalid>"); err != nil {
+		return err
+	}
+	if s.other, err = s.keys.NewKey(ctx, "another key <another-key@swr-iac.invalid>"); err != nil {
+		return err
+	}
+	s.r.pass("throwaway GPG keys in a temporary GNUPGHOME: the release key %s, another key %s", s.key.ID(), s.other.ID())
+	return nil
+}
+
+// otherTarget is a second platform for the release: the CLIs must find their
+// own among several, and the lock file must hold every platform's hash.
+func otherTarget() string {
+	if release.HostTarget() == "darwin_arm64" {
+		return "linux_amd64"
+	}
+	return "darwin_arm64"
+}
+
+// buildRelease builds and verifies the signed release and fills s.served.
+func (s *suite) buildRelease(ctx context.Context, o Options) error {
+	r := s.r
+	targets := []string{release.HostTarget(), otherTarget()}
 	var relLog bytes.Buffer
 	snap, err := release.Build(ctx, release.Options{
-		Root: o.Root, Goreleaser: o.Goreleaser, Dist: filepath.Join(work, "dist"), HostOnly: true, Log: &relLog,
+		Root: o.Root, Goreleaser: o.Goreleaser, Dist: filepath.Join(s.work, "dist"), Targets: targets,
+		Sign: &release.Signer{Home: s.keys.Home, Fingerprint: s.key.Fingerprint}, Log: &relLog,
 	})
-	if err != nil {
+	if snap.Sums == nil {
 		r.show(relLog.String())
-		return fmt.Errorf("snapshot release: %w", err)
+		return fmt.Errorf("release build: %w", err)
 	}
-	r.pass("snapshot release built: version %s", snap.Version)
-	zipPath := snap.HostZip()
-	zipName := filepath.Base(zipPath)
+	s.snap = snap
+	r.pass("release built by .goreleaser.yml with signing on: version %s, platforms %s", snap.Version, strings.Join(targets, ", "))
+	if v, err := release.Verify(snap.Dist, s.key.Armored); err == nil && v.KeyID == s.key.ID() {
+		r.pass("the release verifies: %s is signed by %s, and %s lists exactly the %d zips and the manifest, with their SHA-256",
+			filepath.Base(v.Signature), v.KeyID, filepath.Base(v.SHA256SUMS), len(v.Sums)-1)
+	} else {
+		r.fail("the release does not verify (the CLIs will refuse it): %v", err)
+	}
+
+	s.served = Served{Version: snap.Version, Files: map[string][]byte{}, Sums: filepath.Base(snap.SHA256SUMS), Keys: []Key{s.key}}
+	for _, name := range []string{filepath.Base(snap.SHA256SUMS), filepath.Base(snap.SHA256SUMS) + ".sig"} {
+		data, err := os.ReadFile(filepath.Join(snap.Dist, name))
+		if err != nil {
+			return err
+		}
+		s.served.Files[name] = data
+	}
+	for _, t := range targets {
+		goos, goarch, _ := strings.Cut(t, "_")
+		zip := snap.Zip(goos, goarch)
+		data, err := os.ReadFile(zip)
+		if err != nil {
+			return err
+		}
+		sum, err := e2e.FileSHA256(zip)
+		if err != nil {
+			return err
+		}
+		p := Platform{OS: goos, Arch: goarch, Filename: filepath.Base(zip), SHA256: sum}
+		s.served.Files[p.Filename] = data
+		s.served.Platforms = append(s.served.Platforms, p)
+		if t == release.HostTarget() {
+			s.host = p
+		}
+		if s.h1[t], err = e2e.H1(zip); err != nil {
+			return err
+		}
+		s.zh = append(s.zh, "zh:"+snap.Sums[p.Filename])
+	}
+	s.binName = "terraform-provider-swr_v" + snap.Version
 	manifest, _ := os.ReadFile(snap.Manifest)
-	zipSum, listed := snap.Sums[zipName]
-	if listed && snap.Sums[filepath.Base(snap.Manifest)] != "" && bytes.Contains(manifest, []byte(`"protocol_versions": ["6.0"]`)) {
-		r.pass("artifacts: %s and the manifest (protocol 6.0) match %s", zipName, filepath.Base(snap.SHA256SUMS))
+	if bytes.Contains(manifest, []byte(`"protocol_versions": ["6.0"]`)) {
+		r.pass("the manifest %s declares protocol 6.0", filepath.Base(snap.Manifest))
 	} else {
-		return fmt.Errorf("artifacts: expected %s and the manifest (protocol 6.0) listed in %s", zipName, filepath.Base(snap.SHA256SUMS))
+		r.fail("the manifest %s does not declare protocol 6.0: %s", filepath.Base(snap.Manifest), manifest)
 	}
-	binName := "terraform-provider-swr_v" + snap.Version
-	if names, err := zipNames(zipPath); err == nil && contains(names, binName) {
-		r.pass("the zip holds the binary %s", binName)
+	if names, err := zipNames(snap.HostZip()); err == nil && contains(names, s.binName) {
+		r.pass("the zip holds the binary %s", s.binName)
 	} else {
-		r.fail("the zip does not hold %s: %v %v", binName, names, err)
-	}
-	h1, err := e2e.H1(zipPath)
-	if err != nil {
-		return err
-	}
-	zh := "zh:" + zipSum
-
-	// 2. The mirror, and a CLI configuration that knows nothing else.
-	mirror := filepath.Join(work, "mirror")
-	placeZip := func(src string) error {
-		for _, host := range []string{e2e.TerraformRegistry, e2e.OpenTofuRegistry} {
-			if err := copyFile(src, filepath.Join(mirror, host, e2e.ProviderSource, zipName)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := placeZip(zipPath); err != nil {
-		return err
-	}
-	cliConfig := filepath.Join(work, "cli.tfrc")
-	if err := os.WriteFile(cliConfig, fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror), 0o600); err != nil {
-		return err
-	}
-
-	// The fake API, in process, loopback only.
-	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true})
-	if err != nil {
-		return err
-	}
-	defer fake.Close()
-	if !strings.HasPrefix(fake.URL, "http://127.0.0.1:") {
-		return fmt.Errorf("the fake API is not on 127.0.0.1: %s", fake.URL)
-	}
-	r.pass("fake API listening on %s", fake.URL)
-
-	// 3. Each CLI: init, lock file, plan and apply.
-	var runs []cliRun
-	for _, c := range clis {
-		addr := c.Registry() + "/" + e2e.ProviderSource
-		dir := filepath.Join(work, c.Short(), "mirror-lock")
-		tf, log, err := prepare(c, dir, cliConfig, snap.Version)
-		if err != nil {
-			return err
-		}
-		if err := tf.Init(ctx); err != nil {
-			r.fail("%s: init from the filesystem mirror: %v", c, err)
-			r.show(log.String())
-			continue
-		}
-		r.pass("%s: init installs %s %s from the filesystem mirror", c, e2e.ProviderSource, snap.Version)
-		runs = append(runs, cliRun{cli: c, mirrorDir: dir})
-		if ver, hashes, err := LockEntry(filepath.Join(dir, ".terraform.lock.hcl"), addr); err == nil && ver == snap.Version && contains(hashes, h1) {
-			r.pass("%s: .terraform.lock.hcl records %s %s with %s, the h1: of the zip's files", c, addr, snap.Version, h1)
-		} else {
-			r.fail("%s: .terraform.lock.hcl lacks %s %s with %s: version %q, hashes %v, %v", c, addr, snap.Version, h1, ver, hashes, err)
-		}
-
-		rdir := filepath.Join(work, c.Short(), "registry-lock")
-		rtf, rlog, err := prepare(c, rdir, cliConfig, snap.Version)
-		if err != nil {
-			return err
-		}
-		if err := writeRegistryLock(rdir, addr, snap.Version, zh); err != nil {
-			return err
-		}
-		err = rtf.Init(ctx)
-		_, hashes, lerr := LockEntry(filepath.Join(rdir, ".terraform.lock.hcl"), addr)
-		if err == nil && lerr == nil && contains(hashes, zh) && contains(hashes, h1) {
-			r.pass("%s: a lock file holding %s (SHA256SUMS) accepts the mirror's zip and keeps that zh: hash", c, zh)
-		} else {
-			r.fail("%s: init with the zh: hash from SHA256SUMS in the lock file: %v %v, hashes %v", c, err, lerr, hashes)
-			r.show(rlog.String())
-		}
-
-		// Use it.
-		log.Reset()
-		vars := []tfexec.PlanOption{tfexec.Out("plan.bin"), tfexec.Var("endpoint=" + fake.URL), tfexec.Var("token=" + fake.Token)}
-		if _, err := tf.Plan(ctx, vars...); err != nil {
-			r.fail("%s: plan against the fake: %v", c, err)
-			r.show(log.String())
-			continue
-		}
-		if err := tf.Apply(ctx, tfexec.DirOrPlan("plan.bin")); err != nil {
-			r.fail("%s: apply against the fake: %v", c, err)
-			r.show(log.String())
-			continue
-		}
-		outs, err := tf.Output(ctx)
-		got := map[string]string{}
-		for _, k := range []string{"task_count", "total", "empty_count"} {
-			got[k] = string(outs[k].Value)
-		}
-		if err == nil && got["task_count"] == "250" && got["total"] == "250" && got["empty_count"] == "0" {
-			r.pass("%s: plan and apply against the fake read 250 tasks of execution 113 and 0 of execution 114", c)
-		} else {
-			r.fail("%s: expected 250, 250 and 0 tasks, read %v (%v)", c, got, err)
-			r.show(log.String())
-		}
-	}
-
-	// 4. Tampered packages must be refused. First a byte appended to the zip: its
-	// SHA-256 no longer matches SHA256SUMS.
-	appended := filepath.Join(work, "appended.zip")
-	if err := copyFile(zipPath, appended); err != nil {
-		return err
-	}
-	if err := appendByte(appended); err != nil {
-		return err
-	}
-	if err := placeZip(appended); err != nil {
-		return err
-	}
-	for _, cr := range runs {
-		c := cr.cli
-		tdir := filepath.Join(work, c.Short(), "tampered-zip")
-		tf, log, err := prepare(c, tdir, cliConfig, snap.Version)
-		if err != nil {
-			return err
-		}
-		if err := writeRegistryLock(tdir, c.Registry()+"/"+e2e.ProviderSource, snap.Version, zh); err != nil {
-			return err
-		}
-		expectRefused(ctx, r, c, tf, log, tdir, "a zip with a byte appended (lock file with zh: from SHA256SUMS)")
-		// The lock file the mirror install wrote holds only h1:, which does not cover it.
-		mtf, _, err := prepare(c, cr.mirrorDir, cliConfig, "")
-		if err != nil {
-			return err
-		}
-		_ = os.RemoveAll(filepath.Join(cr.mirrorDir, ".terraform"))
-		if mtf.Init(ctx) == nil {
-			r.note("%s: with only the h1: hash of a mirror install in the lock file, the zip with a byte appended is accepted: h1: covers the files inside the zip, which are unchanged", c)
-		} else {
-			r.note("%s: with only the h1: hash in the lock file, the zip with a byte appended is refused too", c)
-		}
-	}
-
-	// A byte appended to the binary inside the zip: its h1: hash changes.
-	tampered := filepath.Join(work, "tampered.zip")
-	if err := tamperBinary(zipPath, binName, tampered); err != nil {
-		return err
-	}
-	if err := placeZip(tampered); err != nil {
-		return err
-	}
-	for _, cr := range runs {
-		tf, log, err := prepare(cr.cli, cr.mirrorDir, cliConfig, "")
-		if err != nil {
-			return err
-		}
-		expectRefused(ctx, r, cr.cli, tf, log, cr.mirrorDir, "a zip whose binary has a byte appended (lock file with h1: from the mirror install)")
+		r.fail("the zip does not hold %s: %v %v", s.binName, names, err)
 	}
 	return nil
 }
 
 // prepare writes the configuration into dir (unless version is empty: keep it)
-// and returns a terraform-exec handle whose output goes to the returned log.
-func prepare(c e2e.CLI, dir, cliConfig, version string) (*tfexec.Terraform, *bytes.Buffer, error) {
+// and returns a terraform-exec handle, in a clean environment with cliConfig and
+// SSL_CERT_FILE, whose output goes to the returned log.
+func (s *suite) prepare(c e2e.CLI, dir, cliConfig, version string) (*tfexec.Terraform, *bytes.Buffer, error) {
 	if version != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, nil, err
@@ -304,181 +276,70 @@ func prepare(c e2e.CLI, dir, cliConfig, version string) (*tfexec.Terraform, *byt
 	if err != nil {
 		return nil, nil, err
 	}
+	env := e2e.CleanEnv(cliConfig)
+	env["SSL_CERT_FILE"] = s.certFile
+	if err := tf.SetEnv(env); err != nil {
+		return nil, nil, err
+	}
 	var log bytes.Buffer
 	tf.SetStdout(&log)
 	tf.SetStderr(&log)
 	return tf, &log, nil
 }
 
-// expectRefused: a fresh init in dir (keeping its lock file) must fail on the
-// package's checksum.
-func expectRefused(ctx context.Context, r *Report, c e2e.CLI, tf *tfexec.Terraform, log *bytes.Buffer, dir, what string) {
+// refusal is a failed init and the CLI's own words for it.
+type refusal struct {
+	accepted bool
+	line     string // the line of the CLI's output holding want, or its first error line
+	matched  bool   // the output holds want
+}
+
+// initRefuses runs a fresh init in dir (keeping any lock file) and reads how it
+// ends: want is the text of the CLI's own message for the refusal.
+func initRefuses(ctx context.Context, tf *tfexec.Terraform, log *bytes.Buffer, dir, want string) refusal {
 	_ = os.RemoveAll(filepath.Join(dir, ".terraform"))
 	err := tf.Init(ctx)
+	if err == nil {
+		return refusal{accepted: true}
+	}
+	out := unwrap(log.String() + "\n" + err.Error())
+	if i := strings.Index(out, want); i >= 0 {
+		return refusal{line: out[max(0, i-60):min(len(out), i+len(want)+80)], matched: true}
+	}
+	return refusal{line: lineWith(out, "Error")}
+}
+
+// expect records a refusal check: PASS when init failed with want in its output.
+func (s *suite) expect(c e2e.CLI, what string, got refusal, want string, log *bytes.Buffer) {
 	switch {
-	case err == nil:
-		r.fail("%s: init accepted %s", c, what)
-		r.show(log.String())
-	case strings.Contains(strings.ToLower(err.Error()+log.String()), "checksum"):
-		r.pass("%s: init refuses %s on its checksum", c, what)
+	case got.accepted:
+		s.r.fail("%s: init accepted %s", c, what)
+		s.r.show(log.String())
+	case got.matched:
+		s.r.pass("%s: init refuses %s: %q", c, what, got.line)
 	default:
-		r.fail("%s: init failed on %s, but not on its checksum: %v", c, what, err)
-		r.show(log.String())
+		s.r.fail("%s: init refused %s, but without %q: %q", c, what, want, got.line)
+		s.r.show(log.String())
 	}
 }
 
-// Config pins the snapshot version and reads the sample data.
-func Config(version string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    swr = {
-      source  = %q
-      version = %q
-    }
-  }
-}
-
-variable "endpoint" {
-  type = string
-}
-
-variable "token" {
-  type      = string
-  sensitive = true
-}
-
-provider "swr" {
-  endpoint     = var.endpoint
-  iam_endpoint = var.endpoint
-  project_id   = %q
-  auth_token   = var.token
-}
-
-data "swr_retention_execution_tasks" "x" {
-  instance_id    = %q
-  namespace_name = %q
-  policy_id      = %d
-  execution_id   = %d
-}
-
-data "swr_retention_execution_tasks" "empty" {
-  instance_id    = %[4]q
-  namespace_name = %[5]q
-  policy_id      = %[6]d
-  execution_id   = %[8]d
-}
-
-output "task_count" {
-  value = length(data.swr_retention_execution_tasks.x.tasks)
-}
-
-output "total" {
-  value = data.swr_retention_execution_tasks.x.total
-}
-
-output "empty_count" {
-  value = length(data.swr_retention_execution_tasks.empty.tasks)
-}
-`, e2e.ProviderSource, version, fakeapi.DefaultProjectID, fakeapi.SampleInstance, fakeapi.SampleNamespace,
-		fakeapi.SamplePolicyID, fakeapi.SampleExecutionID, fakeapi.SampleEmptyExecution)
-}
-
-// writeRegistryLock writes the lock file an install from the registry leaves:
-// the zip's SHA-256 from SHA256SUMS as a zh: hash.
-func writeRegistryLock(dir, addr, version, zh string) error {
-	return os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), fmt.Appendf(nil,
-		"provider %q {\n  version     = %q\n  constraints = %q\n  hashes = [\n    %q,\n  ]\n}\n", addr, version, version, zh), 0o600)
-}
-
-func zipNames(path string) ([]string, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, err
+// unwrap joins the CLIs' diagnostics, which they wrap inside a box, into one
+// line: a message is found whatever the terminal width.
+func unwrap(out string) string {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "│╷╵"))
 	}
-	defer zr.Close()
-	var names []string
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-	}
-	return names, nil
+	return strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
 }
 
-// tamperBinary writes dst: src with one byte appended to the file named bin.
-func tamperBinary(src, bin, dst string) error {
-	zr, err := zip.OpenReader(src)
-	if err != nil {
-		return err
-	}
-	defer zr.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	zw := zip.NewWriter(out)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		hdr := f.FileHeader
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: hdr.Name, Method: zip.Deflate, Modified: hdr.Modified, ExternalAttrs: hdr.ExternalAttrs, CreatorVersion: hdr.CreatorVersion})
-		if err != nil {
-			return err
-		}
-		if hdr.Name == bin {
-			data = append(data, 'x')
-		}
-		if _, err := w.Write(data); err != nil {
-			return err
+// lineWith is the first line of out containing sub, trimmed of the CLIs' box
+// drawing, or "".
+func lineWith(out, sub string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, sub) {
+			return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "│╷╵"))
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return out.Close()
-}
-
-func appendByte(path string) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write([]byte{'x'}); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func copyFile(src, dst string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(dst, data, 0o600)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func tail(s string, lines int) string {
-	parts := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(parts) > lines {
-		parts = parts[len(parts)-lines:]
-	}
-	return strings.Join(parts, "\n")
+	return ""
 }

@@ -1,7 +1,9 @@
-// Package release builds the registry release artifacts locally, unsigned and
-// unpublished (goreleaser release --snapshot --clean --skip=sign,publish), and
-// checks them the way the registries read them: make release-snapshot, and the
-// first step of the install test.
+// Package release builds the registry release artifacts locally with the
+// project's .goreleaser.yml, unpublished (goreleaser release --snapshot --clean
+// --skip=publish), signed with a given GPG key or not at all (--skip=sign), and
+// checks them the way the registries and the CLIs read them (Verify): make
+// release-snapshot, the first step of the install test, and the release
+// workflow's check of what it published (swr-dev verify-release).
 package release
 
 import (
@@ -19,18 +21,27 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-
-	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 )
 
 // Options of a snapshot build.
 type Options struct {
-	Root       string // the module
-	Goreleaser string // the goreleaser binary
-	Dist       string // output directory; empty: the config's (dist/)
-	HostOnly   bool   // build this machine's platform only
+	Root       string   // the module
+	Goreleaser string   // the goreleaser binary
+	Dist       string   // output directory; empty: the config's (dist/)
+	Targets    []string // goreleaser targets (e.g. linux_amd64); empty: every platform of the config
+	Sign       *Signer  // sign SHA256SUMS with this key; nil: skip signing
 	Log        io.Writer
 }
+
+// Signer is the GPG key .goreleaser.yml's signs step uses: the keyring in Home
+// (GNUPGHOME) and the key's fingerprint (GPG_FINGERPRINT, as release.yml sets it).
+type Signer struct {
+	Home        string
+	Fingerprint string
+}
+
+// HostTarget is this machine's platform as a goreleaser target.
+func HostTarget() string { return runtime.GOOS + "_" + runtime.GOARCH }
 
 // Snapshot is what a build produced.
 type Snapshot struct {
@@ -52,12 +63,12 @@ func (s Snapshot) HostZip() string { return s.Zip(runtime.GOOS, runtime.GOARCH) 
 // Build runs goreleaser and checks SHA256SUMS against the files.
 func Build(ctx context.Context, o Options) (Snapshot, error) {
 	config := filepath.Join(o.Root, ".goreleaser.yml")
-	if o.HostOnly || o.Dist != "" {
+	if len(o.Targets) > 0 || o.Dist != "" {
 		src, err := os.ReadFile(config)
 		if err != nil {
 			return Snapshot{}, err
 		}
-		cfg, err := RewriteConfig(src, o.HostOnly, runtime.GOOS, runtime.GOARCH, o.Dist)
+		cfg, err := RewriteConfig(src, o.Targets, o.Dist)
 		if err != nil {
 			return Snapshot{}, err
 		}
@@ -71,10 +82,15 @@ func Build(ctx context.Context, o Options) (Snapshot, error) {
 			return Snapshot{}, err
 		}
 	}
-	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", "--skip=sign,publish") //nolint:gosec // G204: the goreleaser binary the developer names
+	// A snapshot signs unless told not to: --skip=sign when there is no key.
+	skip, env := "--skip=sign,publish", append(os.Environ(), lendRemote(ctx, o.Root)...)
+	if o.Sign != nil {
+		skip, env = "--skip=publish", append(env, "GNUPGHOME="+o.Sign.Home, "GPG_FINGERPRINT="+o.Sign.Fingerprint)
+	}
+	cmd := exec.CommandContext(ctx, o.Goreleaser, "release", "--config", config, "--snapshot", "--clean", skip) //nolint:gosec // G204: the goreleaser binary the developer names
 	cmd.Dir = o.Root
 	cmd.Stdout, cmd.Stderr = o.Log, o.Log
-	cmd.Env = append(os.Environ(), lendRemote(ctx, o.Root)...)
+	cmd.Env = env
 	if err := cmd.Run(); err != nil {
 		return Snapshot{}, fmt.Errorf("goreleaser release --snapshot: %w", err)
 	}
@@ -87,7 +103,8 @@ func Build(ctx context.Context, o Options) (Snapshot, error) {
 
 // Inspect reads the version from dist/metadata.json, puts the registry manifest
 // beside the zips (a release asset the release step uploads, which a snapshot
-// skips) so that SHA256SUMS checks whole, and checks every sum.
+// skips) so that SHA256SUMS checks whole, and checks that it lists exactly the
+// zips and the manifest, with their sums (CheckSums). The signature is Verify's.
 func Inspect(root, dist string) (Snapshot, error) {
 	meta, err := os.ReadFile(filepath.Join(dist, "metadata.json"))
 	if err != nil {
@@ -114,16 +131,9 @@ func Inspect(root, dist string) (Snapshot, error) {
 	if s.Sums, err = ParseSums(sums); err != nil {
 		return Snapshot{}, err
 	}
-	for name, want := range s.Sums {
-		got, err := e2e.FileSHA256(filepath.Join(dist, name))
-		if err != nil {
-			return Snapshot{}, err
-		}
-		if got != want {
-			return Snapshot{}, fmt.Errorf("%s: SHA-256 %s, SHA256SUMS says %s", name, got, want)
-		}
-	}
-	return s, nil
+	// A snapshot whose SHA256SUMS lists the wrong files is still returned,
+	// with the error, so that the install test can show what the CLIs make of it.
+	return s, errors.Join(CheckSums(dist, s.Version, s.Sums)...)
 }
 
 // ParseSums reads a SHA256SUMS file: "<hex>  <name>" per line.
@@ -151,18 +161,22 @@ func ParseSums(data []byte) (map[string]string, error) {
 }
 
 // RewriteConfig returns .goreleaser.yml with the platform list between the
-// "# targets-begin" and "# targets-end" markers replaced by goos/goarch (when
-// hostOnly) and dist set (when not empty): same archives, sums and manifest, one
-// build instead of thirteen.
-func RewriteConfig(src []byte, hostOnly bool, goos, goarch, dist string) ([]byte, error) {
+// "# targets-begin" and "# targets-end" markers replaced by goreleaser targets
+// (when given) and dist set (when not empty): same archives, sums, manifest and
+// signature, a few builds instead of thirteen.
+func RewriteConfig(src []byte, targets []string, dist string) ([]byte, error) {
+	retarget := len(targets) > 0
 	var out bytes.Buffer
 	found, skipping := false, false
 	for _, line := range strings.SplitAfter(string(src), "\n") {
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case hostOnly && trimmed == "# targets-begin":
+		case retarget && trimmed == "# targets-begin":
 			indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
-			fmt.Fprintf(&out, "%sgoos:\n%s  - %s\n%sgoarch:\n%s  - %s\n", indent, indent, goos, indent, indent, goarch)
+			fmt.Fprintf(&out, "%stargets:\n", indent)
+			for _, t := range targets {
+				fmt.Fprintf(&out, "%s  - %s\n", indent, t)
+			}
 			found, skipping = true, true
 		case skipping && trimmed == "# targets-end":
 			skipping = false
@@ -172,7 +186,7 @@ func RewriteConfig(src []byte, hostOnly bool, goos, goarch, dist string) ([]byte
 			out.WriteString(line)
 		}
 	}
-	if hostOnly && !found {
+	if retarget && !found {
 		return nil, errors.New(".goreleaser.yml: targets-begin marker not found")
 	}
 	if skipping {

@@ -9,28 +9,33 @@ import (
 	"testing"
 )
 
-func TestRewriteConfigHostOnlyOnTheRealConfig(t *testing.T) {
+func TestRewriteConfigTargetsOnTheRealConfig(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "..", "..", ".goreleaser.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := RewriteConfig(src, true, "linux", "amd64", "/tmp/d")
+	out, err := RewriteConfig(src, []string{"linux_amd64", "darwin_arm64"}, "/tmp/d")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := string(out)
-	for _, gone := range []string{"freebsd", "windows", "targets-begin", "\"386\""} {
+	for _, gone := range []string{"freebsd", "windows", "targets-begin", "\"386\"", "goos:", "goarch:"} {
 		if strings.Contains(got, gone) {
-			t.Errorf("host-only config still holds %q", gone)
+			t.Errorf("the retargeted config still holds %q", gone)
 		}
 	}
-	if !strings.Contains(got, "goos:\n      - linux\n") || !strings.Contains(got, "goarch:\n      - amd64\n") {
-		t.Errorf("host-only config lacks the host platform:\n%s", got)
+	if !strings.Contains(got, "    targets:\n      - linux_amd64\n      - darwin_arm64\n    binary:") {
+		t.Errorf("the retargeted config lacks the targets:\n%s", got)
+	}
+	for _, kept := range []string{"signs:", "--detach-sign", "checksum:", "extra_files:"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("the retargeted config lost %q", kept)
+		}
 	}
 	if !strings.HasSuffix(got, "dist: \"/tmp/d\"\n") || strings.Count(got, "\ndist:") != 1 {
 		t.Errorf("dist not set once")
 	}
-	if _, err := RewriteConfig([]byte("builds: []\n"), true, "linux", "amd64", ""); err == nil {
+	if _, err := RewriteConfig([]byte("builds: []\n"), []string{"linux_amd64"}, ""); err == nil {
 		t.Error("a config without markers was accepted for a host-only build")
 	}
 }
