@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Keyring is a throwaway GnuPG home made for one test run: the keys the test
@@ -90,9 +91,12 @@ func (k *Keyring) DetachSign(ctx context.Context, key Key, data []byte) ([]byte,
 	return k.gpg(ctx, data, "--local-user", key.Fingerprint, "--output", "-", "--detach-sign")
 }
 
-// Close stops the gpg-agent that gpg started for this home.
+// Close stops the gpg-agent that gpg started for this home. It runs at cleanup,
+// when the test's context may be done already, so it has its own short one.
 func (k *Keyring) Close() {
-	cmd := exec.Command("gpgconf", "--kill", "gpg-agent")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "gpgconf", "--kill", "gpg-agent")
 	cmd.Env = append(os.Environ(), "GNUPGHOME="+k.Home)
 	_ = cmd.Run()
 }
