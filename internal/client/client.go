@@ -78,7 +78,7 @@ type Client struct {
 	region      string
 	userAgent   string
 	concurrency int
-	logger      Logger // may be nil; the pager says here when it read a listing without trusting total
+	logger      Logger // may be nil; the pager says here how it read a listing (passes of one that moved, total not trusted) and keepMatching what it dropped
 	method      AuthMethod
 	creds       Credentials
 	tokens      *tokenCache

@@ -25,7 +25,7 @@ var regionName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 type checkedConfig struct {
 	method      AuthMethod
 	endpoint    *url.URL
-	iamEndpoint *url.URL // nil when nothing needs IAM and no IAM endpoint was given
+	iamEndpoint *url.URL // nil when nothing needs IAM and neither an IAM endpoint nor a region was given
 }
 
 // check is the one check of a Config: the credentials, the region and the

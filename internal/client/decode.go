@@ -89,9 +89,6 @@ func decodePage[T any](method string, u *url.URL, resp *response, itemsKey strin
 	if err := json.Unmarshal(rawItems, &items); err != nil {
 		return Page[T]{}, fail(fmt.Errorf("%q: %v", itemsKey, err))
 	}
-	if items == nil {
-		items = []T{}
-	}
 	if total == nil {
 		return Page[T]{NoTotal: true, Items: items}, nil
 	}

@@ -21,21 +21,16 @@ type Filter struct {
 type Filters []Filter
 
 // Query is the API's query: the set filters the API takes.
-func (f Filters) Query() url.Values {
-	q := url.Values{}
-	for _, filter := range f {
-		if filter.Value != "" && filter.Sent {
-			q.Set(filter.Name, filter.Value)
-		}
-	}
-	return q
-}
+func (f Filters) Query() url.Values { return f.values(true) }
 
 // Set is every set filter, by name.
-func (f Filters) Set() url.Values {
+func (f Filters) Set() url.Values { return f.values(false) }
+
+// values are the set filters by name, only those the API takes when sentOnly.
+func (f Filters) values(sentOnly bool) url.Values {
 	q := url.Values{}
 	for _, filter := range f {
-		if filter.Value != "" {
+		if filter.Value != "" && (filter.Sent || !sentOnly) {
 			q.Set(filter.Name, filter.Value)
 		}
 	}

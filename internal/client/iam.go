@@ -150,8 +150,6 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	scope := map[string]any{"name": c.region}
 	if id := c.knownProjectID(); id != "" {
 		scope = map[string]any{"id": id}
-	} else if c.region == "" {
-		return "", &ConfigError{Field: "region", Reason: "password authentication needs a region or a project id to scope its token"}
 	}
 	payload := map[string]any{
 		"auth": map[string]any{

@@ -155,8 +155,9 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 		case err != nil:
 			return nil, l.withTotals(err, requests)
 		case p.moved == "":
-			l.logRead(ctx, p, n, requests, len(p.inOrder()))
-			return p.inOrder(), nil
+			items := p.inOrder()
+			l.logRead(ctx, p, n, requests, len(items))
+			return items, nil
 		}
 		signature := p.signature()
 		if n > 1 && signature == previous {
@@ -207,7 +208,7 @@ func sortedByID[T any, K cmp.Ordered](all map[K]T, id func(T) K) []T {
 type pass[T any, K cmp.Ordered] struct {
 	id       func(T) K
 	limit    int
-	strict   bool // unfiltered with a total: every page's length is known in advance
+	strict   bool // unfiltered with a total: each page's length follows from the total it reports
 	hasTotal bool
 	total    int // the first page's total
 
@@ -371,7 +372,7 @@ func (p *pass[T, K]) afterShort(later, n, short int) {
 	p.move("the page at offset %d held %d items after a short page at offset %d", later*p.limit, n, short*p.limit)
 }
 
-// pages reports how many pages the pass reads: ceil(total/limit) by the largest
+// wantPages reports how many pages the pass reads: ceil(total/limit) by the largest
 // total reported, or up to the bound when total is missing.
 func (p *pass[T, K]) wantPages() int {
 	p.mu.Lock()
