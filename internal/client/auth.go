@@ -63,15 +63,21 @@ func setNames(values ...namedValue) []string {
 	return out
 }
 
-// methodValues are the credentials of each way to authenticate, by name. A
+// methodCredentials is one way to authenticate with its credentials, by name.
+type methodCredentials struct {
+	method AuthMethod
+	values []namedValue
+}
+
+// methods are the ways to authenticate, in the order errors name them. A
 // security token alone is no way to authenticate: it only qualifies an access key
 // pair, so it does not make AK/SK "set" (a stale HW_SECURITY_TOKEN beside a token
 // is its own error, not "two ways").
-func (c Credentials) methodValues() map[AuthMethod][]namedValue {
-	return map[AuthMethod][]namedValue{
-		AuthToken:    {{FieldToken, c.Token}},
-		AuthAKSK:     {{FieldAccessKey, c.AccessKey}, {FieldSecretKey, c.SecretKey}},
-		AuthPassword: {{FieldUserName, c.UserName}, {FieldPassword, c.Password}, {FieldDomainName, c.DomainName}},
+func (c Credentials) methods() []methodCredentials {
+	return []methodCredentials{
+		{AuthToken, []namedValue{{FieldToken, c.Token}}},
+		{AuthAKSK, []namedValue{{FieldAccessKey, c.AccessKey}, {FieldSecretKey, c.SecretKey}}},
+		{AuthPassword, []namedValue{{FieldUserName, c.UserName}, {FieldPassword, c.Password}, {FieldDomainName, c.DomainName}}},
 	}
 }
 
@@ -79,11 +85,10 @@ func (c Credentials) methodValues() map[AuthMethod][]namedValue {
 // credentials: every problem is a *ConfigError naming the setting at fault (none
 // for "no credentials" and "several ways"), joined when there are several.
 func (c Credentials) Method() (AuthMethod, error) {
-	values := c.methodValues()
-	var methods []AuthMethod
+	var methods []methodCredentials
 	var set []string
-	for _, m := range []AuthMethod{AuthToken, AuthAKSK, AuthPassword} {
-		if names := setNames(values[m]...); len(names) > 0 {
+	for _, m := range c.methods() {
+		if names := setNames(m.values...); len(names) > 0 {
 			methods = append(methods, m)
 			set = append(set, names...)
 		}
@@ -100,7 +105,7 @@ func (c Credentials) Method() (AuthMethod, error) {
 		return "", &ConfigError{Values: set, Reason: "more than one way to authenticate is set (" + strings.Join(set, ", ") + ")"}
 	}
 	var errs []error
-	for _, v := range values[methods[0]] {
+	for _, v := range methods[0].values {
 		if v.value == "" {
 			errs = append(errs, &ConfigError{Field: v.name, Values: set,
 				Reason: fmt.Sprintf("%s is set but %s is not", strings.Join(set, " and "), v.name)})
@@ -109,7 +114,7 @@ func (c Credentials) Method() (AuthMethod, error) {
 	if len(errs) > 0 {
 		return "", errors.Join(errs...)
 	}
-	return methods[0], errors.Join(c.checkHeaderValues()...)
+	return methods[0].method, errors.Join(c.checkHeaderValues()...)
 }
 
 // checkHeaderValues refuses credentials that cannot go into an HTTP header: Go's
