@@ -61,8 +61,7 @@ type options struct {
 	timeLayout, unsetEndTime string
 	requireSDKHeaders        bool
 	// A listing that moves while it is read (motion.go).
-	moveFlags motionFlags
-	motion    fakeapi.Motion
+	motion fakeapi.Motion
 	// Answers a gateway, a proxy or another API version may give (fakeapi/answers.go).
 	answers fakeapi.Answers
 }
@@ -103,7 +102,8 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+fakeapi.JoinNames(fakeapi.TimeLayouts))
 	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
-	addMotionFlags(fs, &o.moveFlags)
+	var moveFlags motionFlags
+	addMotionFlags(fs, &moveFlags)
 	listAnswer := fs.String("list-answer", string(fakeapi.ListNormal), "what every listing answers at HTTP 200: "+fakeapi.JoinNames(fakeapi.ListAnswers))
 	fs.BoolVar(&o.answers.BOM, "bom", false, "put a UTF-8 byte order mark before every JSON body")
 	fs.IntVar(&o.answers.ProxyStatus, "proxy-status", 0, "answer every request with this status (401 or 403) and an HTML page, as a proxy or WAF would")
@@ -111,7 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.motion, err = o.moveFlags.motion(); err != nil {
+	if o.motion, err = moveFlags.motion(); err != nil {
 		return o, err
 	}
 	o.answers.List = fakeapi.ListAnswer(*listAnswer)

@@ -106,7 +106,7 @@ func (s *Server) listInstances(q url.Values, p pageQuery) ([]byte, *apiError) {
 			return (!hasStatus || i.Status == status) && (!hasEPS || i.EnterpriseProjectID == eps)
 		}
 	}
-	return listAnswer("instances", all, p, keep, s.listingQuirks(), s.renderTimes), nil
+	return listAnswer("instances", all, p, keep, s.listStyle()), nil
 }
 
 func (s *Server) listNamespaces(q url.Values, p pageQuery, instanceID string) ([]byte, *apiError) {
@@ -141,7 +141,7 @@ func (s *Server) listNamespaces(q url.Values, p pageQuery, instanceID string) ([
 			return strings.Contains(n.Name, name) && (!hasPublic || n.Metadata.Public == public)
 		}
 	}
-	return listAnswer("namespaces", all, p, keep, s.listingQuirks(), s.renderTimes), nil
+	return listAnswer("namespaces", all, p, keep, s.listStyle()), nil
 }
 
 // seedName is the name of the i-th (1-based) generated namespace of a seed.

@@ -2,10 +2,9 @@ package fakeapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
+	"slices"
 )
 
 // Answers are ways of answering that the API should not use but that a gateway, a
@@ -61,11 +60,7 @@ const (
 // Check refuses a ListAnswer the fake does not know and a ProxyStatus other than
 // 0, 401 and 403. An empty List is ListNormal.
 func (a Answers) Check() error {
-	known := a.List == ""
-	for _, l := range ListAnswers {
-		known = known || l == a.List
-	}
-	if !known {
+	if a.List != "" && !slices.Contains(ListAnswers, a.List) {
 		return fmt.Errorf("unknown list answer %q: use one of %s", a.List, JoinNames(ListAnswers))
 	}
 	if a.ProxyStatus != 0 && a.ProxyStatus != http.StatusUnauthorized && a.ProxyStatus != http.StatusForbidden {
@@ -93,7 +88,8 @@ func (s *Server) currentAnswers() Answers {
 }
 
 // serveAnswered routes r as the current Answers say: a proxy's page, or the
-// route's own answer rewritten.
+// route's own answer (with a BOM first when asked). The List answers are written
+// by the listings themselves (listAnswer, rewriteListing).
 func (s *Server) serveAnswered(w http.ResponseWriter, r *http.Request, route func(http.ResponseWriter, *http.Request)) {
 	a := s.currentAnswers()
 	if a.ProxyStatus != 0 {
@@ -104,35 +100,19 @@ func (s *Server) serveAnswered(w http.ResponseWriter, r *http.Request, route fun
 		_, _ = w.Write([]byte(ProxyPage))
 		return
 	}
-	listing := r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v2/")
-	if !a.BOM && (!listing || a.List == ListNormal || a.List == "") {
+	if !a.BOM {
 		route(w, r)
 		return
 	}
 	buf := &bufferedWriter{header: w.Header()}
 	route(buf, r)
-	body := buf.body.Bytes()
-	if listing && buf.status == http.StatusOK {
-		body = rewriteListing(a.List, body)
-	}
-	if a.BOM {
-		body = append([]byte("\xef\xbb\xbf"), body...)
-	}
 	w.WriteHeader(buf.status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(append([]byte("\xef\xbb\xbf"), buf.body.Bytes()...))
 }
 
-// rewriteListing rewrites a listing body {"total":n,"<items>":[...]}.
-func rewriteListing(mode ListAnswer, body []byte) []byte {
-	itemsKey := "items"
-	var raw map[string]json.RawMessage
-	if json.Unmarshal(body, &raw) == nil {
-		for k := range raw {
-			if k != "total" {
-				itemsKey = k
-			}
-		}
-	}
+// rewriteListing rewrites a listing body {"total":n,"<itemsKey>":[...]} (total
+// maybe absent or null) as mode says.
+func rewriteListing(mode ListAnswer, itemsKey string, body []byte) []byte {
 	switch mode {
 	case ListErrorShape:
 		return []byte(ErrorShapeAt200)
@@ -147,7 +127,7 @@ func rewriteListing(mode ListAnswer, body []byte) []byte {
 	return body
 }
 
-// bufferedWriter keeps a route's answer so that it can be rewritten.
+// bufferedWriter keeps a route's answer so that a BOM can be put before it.
 type bufferedWriter struct {
 	header http.Header
 	status int

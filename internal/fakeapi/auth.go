@@ -277,9 +277,10 @@ func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	names, filter := q["name"]
+	ignoresName := s.currentAnswers().IAMIgnoresName
 	out := make([]map[string]any, 0, len(s.projects))
 	for _, p := range s.projects {
-		if filter && (len(names) != 1 || names[0] != p.Name) && !s.currentAnswers().IAMIgnoresName {
+		if filter && (len(names) != 1 || names[0] != p.Name) && !ignoresName {
 			continue
 		}
 		out = append(out, map[string]any{

@@ -76,9 +76,26 @@ func (s *Server) listingQuirks() ListingQuirks {
 	return s.quirks
 }
 
-// listAnswer pages items as q says: keep is the request's filter (nil: none);
-// render rewrites the page before it is encoded.
-func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, q ListingQuirks, render func(items any) any) []byte {
+// listStyle is how every listing answers now: the quirks, the List answer
+// (answers.go) and how times are written (times.go).
+type listStyle struct {
+	quirks ListingQuirks
+	answer ListAnswer
+	render func(items any) any
+}
+
+func (s *Server) listStyle() listStyle {
+	return listStyle{quirks: s.listingQuirks(), answer: s.currentAnswers().List, render: s.renderTimes}
+}
+
+// listAnswer pages items as st says (keep is the request's filter, nil: none) and
+// rewrites the body as st.answer says.
+func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, st listStyle) []byte {
+	return rewriteListing(st.answer, key, listPage(key, items, p, keep, st.quirks, st.render))
+}
+
+// listPage pages items as q says; render rewrites the page before it is encoded.
+func listPage[T any](key string, items []T, p pageQuery, keep func(*T) bool, q ListingQuirks, render func(items any) any) []byte {
 	if q.IgnoreFilters {
 		keep = nil
 	}

@@ -1,15 +1,17 @@
 package fakeapi
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
 )
 
-// The API is live: listings move while they are read (README, "Lists that move
-// while they are read"). A Motion makes one listing move as the real service's do,
-// on a logical clock (the list requests served), never wall time, so that a test
-// sees the same movement on every run.
+// The API is live: listings move while they are read (the API notes' section
+// "Lists that move while they are read", in the shared API README outside this
+// repository, ../shared/api/README.md). A Motion makes one listing move as the
+// real service's do, on a logical clock (the list requests served), never wall
+// time, so that a test sees the same movement on every run.
 
 // MotionKind is how a listing moves.
 type MotionKind int
@@ -30,8 +32,8 @@ const (
 	// MotionSubTasksGrow adds one sub-task to the end of the task's sub-tasks every
 	// Every list requests.
 	MotionSubTasksGrow
-	// MotionExecutionsStart starts a new execution (InProgress, manual, newest
-	// first: at the front) every Every list requests.
+	// MotionExecutionsStart starts a new execution (InProgress, trigger
+	// "scheduled", newest first: at the front) every Every list requests.
 	MotionExecutionsStart
 	// MotionNeverStill, on every list request, adds a task at the front of the
 	// execution's tasks and moves the task listed last there too: a listing that
@@ -132,11 +134,19 @@ func (s *Server) MotionSteps() int {
 }
 
 // tick advances the logical clock by one list request and moves the listing when
-// a step is due. Every list call calls it before it reads the data.
+// a step is due. Every list call calls it before it reads the data. Without a
+// motion it only takes the read lock, so that such listings never wait on one
+// another.
 func (s *Server) tick() {
+	s.mu.RLock()
+	moving := s.motion != nil
+	s.mu.RUnlock()
+	if !moving {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ms := s.motion
+	ms := s.motion // again: SetMotion may have stopped it meanwhile
 	if ms == nil {
 		return
 	}
@@ -183,11 +193,7 @@ func (s *Server) stepTasksLocked(ms *motionState, step func(ms *motionState, tas
 
 func (s *Server) storeTasksLocked(e *execState, tasks []Task) {
 	slices.SortStableFunc(tasks, harborOrder)
-	e.tasks = tasks
-	e.taskIDs = make(map[int64]struct{}, len(tasks))
-	for _, t := range tasks {
-		e.taskIDs[t.ID] = struct{}{}
-	}
+	setTasksLocked(e, tasks)
 }
 
 // harborOrder is Harbor's order of an execution's tasks: start_time DESC, then id
@@ -195,7 +201,7 @@ func (s *Server) storeTasksLocked(e *execState, tasks []Task) {
 func harborOrder(a, b Task) int {
 	switch {
 	case a.StartTime == b.StartTime:
-		return -cmpInt(a.ID, b.ID)
+		return -cmp.Compare(a.ID, b.ID)
 	case a.StartTime == "":
 		return 1
 	case b.StartTime == "":
@@ -204,16 +210,6 @@ func harborOrder(a, b Task) int {
 		return -1
 	}
 	return 1
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // startNextTask starts the Pending task listed last and finishes the one InProgress
@@ -281,22 +277,15 @@ func (s *Server) growSubTasksLocked(ms *motionState) {
 	}
 	subs = append(subs, SubTask{ID: id, JobID: ms.TaskID, Namespace: ms.Execution.Namespace, Repository: "grown/app",
 		Tag: fmt.Sprintf("v%d", id), Digest: fmt.Sprintf("sha256:%064x", id), Action: "DEL", Status: "Succeed", OpTime: ms.now()})
-	m := make(map[int64][]SubTask, len(e.subtasks)+1)
-	for k, v := range e.subtasks {
-		m[k] = v
-	}
-	m[ms.TaskID] = subs
-	e.subtasks = m
+	setSubTasksLocked(e, ms.TaskID, subs)
 }
 
 func (s *Server) startExecutionLocked(ms *motionState) {
 	p := s.policyLocked(ms.Execution.InstanceID, ms.Execution.Namespace, ms.Execution.PolicyID)
-	var maxID int64
-	for _, ex := range p.execs {
-		maxID = max(maxID, ex.meta.ID)
-	}
-	ex := &execState{meta: Execution{ID: maxID + 1, PolicyID: ms.Execution.PolicyID, Status: "InProgress", Trigger: "scheduled", StartTime: ms.now()}}
-	p.execs = append([]*execState{ex}, p.execs...)
+	// The id is one above this policy's executions only (POST .../executions counts
+	// every policy of the instance: routes.go startExecution).
+	id := maxExecutionID([]*policyState{p}) + 1
+	newExecutionLocked(p, id, "scheduled", false, ms.now())
 }
 
 func (s *Server) addPolicyLocked(ms *motionState) {

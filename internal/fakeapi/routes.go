@@ -445,7 +445,7 @@ func (s *Server) listData(m routeMatch, ids listPath) (listData, *apiError) {
 
 // answer pages the data of one list call as the listing quirks say.
 func (s *Server) answer(kind routeKind, d listData, p pageQuery, pf policyFilter) []byte {
-	quirks := s.listingQuirks()
+	st := s.listStyle()
 	switch kind {
 	case routePolicies:
 		var keep func(*Policy) bool
@@ -454,13 +454,13 @@ func (s *Server) answer(kind routeKind, d listData, p pageQuery, pf policyFilter
 				return strings.Contains(pol.Name, pf.name) && (!pf.hasNS || pol.NamespaceID == pf.namespaceID)
 			}
 		}
-		return listAnswer("retentions", d.policies, p, keep, quirks, s.renderTimes)
+		return listAnswer("retentions", d.policies, p, keep, st)
 	case routeExecutions:
-		return listAnswer("executions", d.execs, p, nil, quirks, s.renderTimes)
+		return listAnswer("executions", d.execs, p, nil, st)
 	case routeTasks:
-		return listAnswer("tasks", d.tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), quirks, s.renderTimes)
+		return listAnswer("tasks", d.tasks, p, statusFilter(p.status, func(x *Task) string { return x.Status }), st)
 	default:
-		return listAnswer("sub_tasks", d.subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), quirks, s.renderTimes)
+		return listAnswer("sub_tasks", d.subs, p, statusFilter(p.status, func(x *SubTask) string { return x.Status }), st)
 	}
 }
 
@@ -484,16 +484,9 @@ func (s *Server) startExecution(r *http.Request, m routeMatch) ([]byte, *apiErro
 	if e != nil {
 		return nil, e
 	}
-	var maxID int64
-	for _, pol := range res.inst.policies {
-		for _, ex := range pol.execs {
-			maxID = max(maxID, ex.meta.ID)
-		}
-	}
-	ex := &execState{meta: Execution{
-		ID: maxID + 1, PolicyID: policyID, DryRun: *body.DryRun, Status: "InProgress",
-		Trigger: "manual", StartTime: s.now().UTC().Format(timeFormat),
-	}}
-	res.policy.execs = append([]*execState{ex}, res.policy.execs...)
+	// The id is one above every execution of the instance's policies (a motion's
+	// counts its policy's only: motion.go startExecutionLocked).
+	id := maxExecutionID(res.inst.policies) + 1
+	ex := newExecutionLocked(res.policy, id, "manual", *body.DryRun, s.now().UTC().Format(timeFormat))
 	return mustJSON(map[string]int64{"id": ex.meta.ID}), nil
 }

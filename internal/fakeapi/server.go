@@ -277,6 +277,26 @@ func (s *Server) executionLocked(key ExecutionKey) *execState {
 	return e
 }
 
+// maxExecutionID is the highest id among the executions of policies (0: none).
+func maxExecutionID(policies []*policyState) int64 {
+	var maxID int64
+	for _, p := range policies {
+		for _, ex := range p.execs {
+			maxID = max(maxID, ex.meta.ID)
+		}
+	}
+	return maxID
+}
+
+// newExecutionLocked starts a new execution of p: InProgress, with no tasks,
+// newest first (at the front of p's executions). The caller picks the id; it
+// needs s.mu held.
+func newExecutionLocked(p *policyState, id int64, trigger string, dryRun bool, start string) *execState {
+	ex := &execState{meta: Execution{ID: id, PolicyID: p.meta.ID, DryRun: dryRun, Status: "InProgress", Trigger: trigger, StartTime: start}}
+	p.execs = append([]*execState{ex}, p.execs...)
+	return ex
+}
+
 func placeholderPolicy(id int64, ns *nsState) Policy {
 	return Policy{
 		ID:            id,
@@ -304,13 +324,19 @@ func (s *Server) SetTasks(key ExecutionKey, tasks []Task) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.executionLocked(key)
-	e.tasks = append(make([]Task, 0, len(tasks)), tasks...)
+	setTasksLocked(e, append(make([]Task, 0, len(tasks)), tasks...))
+	if e.placeholder {
+		e.meta.Status, e.meta.StartTime, e.meta.EndTime = summarize(tasks)
+	}
+}
+
+// setTasksLocked stores tasks (the caller's own slice, never mutated afterwards)
+// as the execution's tasks and rebuilds their ids; it needs s.mu held.
+func setTasksLocked(e *execState, tasks []Task) {
+	e.tasks = tasks
 	e.taskIDs = make(map[int64]struct{}, len(tasks))
 	for _, t := range tasks {
 		e.taskIDs[t.ID] = struct{}{}
-	}
-	if e.placeholder {
-		e.meta.Status, e.meta.StartTime, e.meta.EndTime = summarize(tasks)
 	}
 }
 
@@ -375,11 +401,18 @@ func (s *Server) SetSubTasks(key ExecutionKey, taskID int64, subs []SubTask) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.executionLocked(key)
+	setSubTasksLocked(e, taskID, append(make([]SubTask, 0, len(subs)), subs...))
+}
+
+// setSubTasksLocked stores subs (the caller's own slice, never mutated afterwards)
+// as the sub-tasks of one task in a new map (stored maps are replaced, never
+// mutated); it needs s.mu held.
+func setSubTasksLocked(e *execState, taskID int64, subs []SubTask) {
 	m := make(map[int64][]SubTask, len(e.subtasks)+1)
 	for k, v := range e.subtasks {
 		m[k] = v
 	}
-	m[taskID] = append(make([]SubTask, 0, len(subs)), subs...)
+	m[taskID] = subs
 	e.subtasks = m
 }
 
