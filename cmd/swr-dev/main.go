@@ -17,10 +17,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"slices"
 	"syscall"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
@@ -54,13 +55,8 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 || commands[args[0]].run == nil {
-		names := make([]string, 0, len(commands))
-		for n := range commands {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		fmt.Fprintln(os.Stderr, "usage: go run ./cmd/swr-dev <command> [flags]")
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(commands)) {
 			fmt.Fprintf(os.Stderr, "  %-17s %s\n", n, commands[n].summary)
 		}
 		return fmt.Errorf("unknown command %q", args)

@@ -6,9 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e/installtest"
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e/release"
@@ -22,7 +23,6 @@ func runReleaseSnapshot(ctx context.Context, root string, args []string) error {
 	fs := flag.NewFlagSet("release-snapshot", flag.ContinueOnError)
 	gr := goreleaserFlag(fs, root)
 	hostOnly := fs.Bool("host-only", false, "build this machine's platform only")
-	fpr := fs.String("sign", "", "sign SHA256SUMS with the GPG key of this fingerprint (default: unsigned)")
 	dist := fs.String("dist", "", "output directory (default dist/)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -31,20 +31,15 @@ func runReleaseSnapshot(ctx context.Context, root string, args []string) error {
 	if *hostOnly {
 		o.Targets = []string{release.HostTarget()}
 	}
-	if *fpr != "" {
-		o.Sign = &release.Signer{Home: os.Getenv("GNUPGHOME"), Fingerprint: *fpr}
-	}
 	s, err := release.Build(ctx, o)
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(s.Sums))
-	for n := range s.Sums {
-		names = append(names, n)
+	if err := errors.Join(release.CheckSums(s.Dist, s.Version, s.Sums)...); err != nil {
+		return err
 	}
-	sort.Strings(names)
 	fmt.Printf("artifacts in %s, every one matching %s:\n", s.Dist, filepath.Base(s.SHA256SUMS))
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(s.Sums)) {
 		fmt.Printf("  %s\n", n)
 	}
 	fmt.Printf("version: %s\n", s.Version)
@@ -104,14 +99,9 @@ func verifyRelease(out io.Writer, dir, keyFile string) error {
 	if err != nil {
 		return fmt.Errorf("the release in %s does not verify:\n%w", dir, err)
 	}
-	names := make([]string, 0, len(v.Sums))
-	for n := range v.Sums {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	fmt.Fprintf(out, "%s: good signature by key %s\n", filepath.Base(v.Signature), v.KeyID)
 	fmt.Fprintf(out, "%s lists exactly these files, each matching:\n", filepath.Base(v.SHA256SUMS))
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(v.Sums)) {
 		fmt.Fprintf(out, "  %s\n", n)
 	}
 	return nil

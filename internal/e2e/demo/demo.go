@@ -46,7 +46,7 @@ var running = fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 1, Pending: 
 const providerFile = `terraform {
   required_providers {
     swr = {
-      source = "swr-iac/swr"
+      source = "` + e2e.ProviderSource + `"
     }
   }
 }

@@ -68,8 +68,10 @@ output "empty_count" {
 		fakeapi.SamplePolicyID, fakeapi.SampleExecutionID, fakeapi.SampleEmptyExecution)
 }
 
-// writeRegistryLock writes the lock file an install from the registry leaves:
-// the zip's SHA-256 from SHA256SUMS as a zh: hash.
+// writeRegistryLock writes a lock file holding one hash, this platform's zh:
+// (the zip's SHA-256 from SHA256SUMS): what an install from the registry on
+// another platform leaves that covers this platform's zip (its h1: is of its
+// own zip).
 func writeRegistryLock(dir, addr, version, zh string) error {
 	return os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), fmt.Appendf(nil,
 		"provider %q {\n  version     = %q\n  constraints = %q\n  hashes = [\n    %q,\n  ]\n}\n", addr, version, version, zh), 0o600)

@@ -31,6 +31,7 @@ package installtest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +98,7 @@ type suite struct {
 	snap       release.Snapshot
 	served     Served            // the release as built
 	zh         []string          // zh: of every zip in SHA256SUMS
+	hostZH     string            // zh: of this platform's zip, one of zh
 	h1         map[string]string // target: h1: of its zip
 	host       Platform          // this machine's platform
 	binName    string            // the binary inside the zips
@@ -105,6 +107,14 @@ type suite struct {
 	certFile   string // SSL_CERT_FILE
 	fake       *e2e.Fake
 	lockFiles  map[string]string // CLI short name: the lock file of its registry install
+	tampered   []byte            // this platform's zip with its binary changed (tamperedZip), once built
+	extra      *Served           // the release with the extra SHA256SUMS line, re-signed (extraSums), once built
+}
+
+// registryHashes are the hashes an install from the registry records: the h1:
+// of this platform's zip and the zh: of every zip in SHA256SUMS.
+func (s *suite) registryHashes() []string {
+	return append([]string{s.h1[s.host.Target()]}, s.zh...)
 }
 
 func run(ctx context.Context, o Options, r *Report) error {
@@ -164,7 +174,7 @@ func run(ctx context.Context, o Options, r *Report) error {
 		s.registryRefusals(ctx, c)
 		s.providersLock(ctx, c)
 	}
-	s.extraSumsRefusedByTheReleaseCheck()
+	s.extraSumsRefusedByTheReleaseCheck(ctx)
 	return s.mirrors(ctx, installed)
 }
 
@@ -202,7 +212,7 @@ func (s *suite) buildRelease(ctx context.Context, o Options) error {
 		Root: o.Root, Goreleaser: o.Goreleaser, Dist: filepath.Join(s.work, "dist"), Targets: targets,
 		Sign: &release.Signer{Home: s.keys.Home, Fingerprint: s.key.Fingerprint}, Log: &relLog,
 	})
-	if snap.Sums == nil {
+	if err != nil {
 		r.show(relLog.String())
 		return fmt.Errorf("release build: %w", err)
 	}
@@ -230,22 +240,19 @@ func (s *suite) buildRelease(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		sum, err := e2e.FileSHA256(zip)
-		if err != nil {
-			return err
-		}
-		p := Platform{OS: goos, Arch: goarch, Filename: filepath.Base(zip), SHA256: sum}
+		p := Platform{OS: goos, Arch: goarch, Filename: filepath.Base(zip), SHA256: fmt.Sprintf("%x", sha256.Sum256(data))}
+		zh := "zh:" + snap.Sums[p.Filename]
 		s.served.Files[p.Filename] = data
 		s.served.Platforms = append(s.served.Platforms, p)
+		s.zh = append(s.zh, zh)
 		if t == release.HostTarget() {
-			s.host = p
+			s.host, s.hostZH = p, zh
 		}
 		if s.h1[t], err = e2e.H1(zip); err != nil {
 			return err
 		}
-		s.zh = append(s.zh, "zh:"+snap.Sums[p.Filename])
 	}
-	s.binName = "terraform-provider-swr_v" + snap.Version
+	s.binName = release.BinaryName(snap.Version)
 	manifest, _ := os.ReadFile(snap.Manifest)
 	if bytes.Contains(manifest, []byte(`"protocol_versions": ["6.0"]`)) {
 		r.pass("the manifest %s declares protocol 6.0", filepath.Base(snap.Manifest))
@@ -306,7 +313,7 @@ func initRefuses(ctx context.Context, tf *tfexec.Terraform, log *bytes.Buffer, d
 	if i := strings.Index(out, want); i >= 0 {
 		return refusal{line: out[max(0, i-60):min(len(out), i+len(want)+80)], matched: true}
 	}
-	return refusal{line: lineWith(out, "Error")}
+	return refusal{line: lineWith(log.String()+"\n"+err.Error(), "Error")}
 }
 
 // expect records a refusal check: PASS when init failed with want in its output.

@@ -82,7 +82,7 @@ func (s *suite) networkMirror(ctx context.Context, c e2e.CLI, root, url string) 
 		r.show(log2.String())
 	} else {
 		_, hashes, err := LockEntry(filepath.Join(dir, ".terraform.lock.hcl"), addr(c))
-		if err == nil && containsAll(hashes, append([]string{s.h1[s.host.Target()]}, s.zh...)) {
+		if err == nil && containsAll(hashes, s.registryHashes()) {
 			r.pass("%s: init installs from the network mirror %s against the registry install's lock file, which keeps every hash", c, url)
 		} else {
 			r.fail("%s: after the network mirror install the lock file holds %v (%v)", c, hashes, err)
@@ -91,8 +91,11 @@ func (s *suite) networkMirror(ctx context.Context, c e2e.CLI, root, url string) 
 
 	// The binary inside the mirror's zip changed: neither its zh: nor its h1:
 	// is in the lock file any more.
-	zip := filepath.Join(pkgDir, s.host.Filename)
-	if err := tamperBinary(filepath.Join(s.snap.Dist, s.host.Filename), s.binName, zip); err != nil {
+	_, tampered, err := s.tamperedZip()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(pkgDir, s.host.Filename), tampered, 0o600); err != nil {
 		return err
 	}
 	tf, log3, dir, err := install("network-mirror-tampered")
@@ -133,7 +136,7 @@ func (s *suite) filesystemMirror(ctx context.Context, clis []e2e.CLI) error {
 	if err := os.WriteFile(config, fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror), 0o600); err != nil {
 		return err
 	}
-	h1, zh := s.h1[s.host.Target()], "zh:"+s.snap.Sums[s.host.Filename]
+	h1, zh := s.h1[s.host.Target()], s.hostZH
 	mirrorDirs := map[string]string{}
 	for _, c := range clis {
 		dir := filepath.Join(s.work, c.Short(), "filesystem-mirror")
@@ -209,8 +212,8 @@ func (s *suite) filesystemMirror(ctx context.Context, clis []e2e.CLI) error {
 	}
 
 	// A byte appended to the binary inside the zip: its h1: hash changes.
-	tampered := filepath.Join(s.work, "tampered.zip")
-	if err := tamperBinary(hostZip, s.binName, tampered); err != nil {
+	tampered, _, err := s.tamperedZip()
+	if err != nil {
 		return err
 	}
 	if err := placeZip(tampered); err != nil {

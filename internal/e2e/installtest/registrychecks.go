@@ -44,7 +44,7 @@ func (s *suite) registryInstall(ctx context.Context, c e2e.CLI) bool {
 	}
 	lockFile := filepath.Join(dir, ".terraform.lock.hcl")
 	s.lockFiles[c.Short()] = lockFile
-	want := append([]string{s.h1[s.host.Target()]}, s.zh...)
+	want := s.registryHashes()
 	if ver, hashes, err := LockEntry(lockFile, addr(c)); err == nil && ver == s.snap.Version && containsAll(hashes, want) {
 		r.pass("%s: the lock file records %s %s with the zh: of all %d platforms (SHA256SUMS) and the h1: of %s", c, addr(c), ver, len(s.zh), s.host.Target())
 	} else {
@@ -148,17 +148,32 @@ func (s *suite) registryRefusals(ctx context.Context, c e2e.CLI) {
 	s.reg.Serve(s.served)
 }
 
+// tamperedZip is this platform's zip with one byte appended to the binary inside
+// (tamperBinary), written to tampered.zip in the work directory and returned
+// with its bytes. It is built once: the registry's unlisted zip and the
+// mirrors' changed packages are the same bytes.
+func (s *suite) tamperedZip() (string, []byte, error) {
+	path := filepath.Join(s.work, "tampered.zip")
+	if s.tampered != nil {
+		return path, s.tampered, nil
+	}
+	if err := tamperBinary(filepath.Join(s.snap.Dist, s.host.Filename), s.binName, path); err != nil {
+		return "", nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	s.tampered = data
+	return path, data, nil
+}
+
 // unlistedZip serves, for this platform, a zip whose binary has a byte
 // appended, with its own SHA-256 as the registry's shasum: the zip matches what
 // the registry says but not SHA256SUMS.
 func (s *suite) unlistedZip() (Served, error) {
 	out := s.served.Clone()
-	tampered := filepath.Join(s.work, "unlisted.zip")
-	src := filepath.Join(s.snap.Dist, s.host.Filename)
-	if err := tamperBinary(src, s.binName, tampered); err != nil {
-		return out, err
-	}
-	data, err := os.ReadFile(tampered)
+	_, data, err := s.tamperedZip()
 	if err != nil {
 		return out, err
 	}
@@ -172,8 +187,12 @@ func (s *suite) unlistedZip() (Served, error) {
 }
 
 // extraSums is the release with SHA256SUMS listing its own signature too (as
-// goreleaser v2.15 wrote it), signed again with the release key.
+// goreleaser v2.15 wrote it), signed again with the release key. It is built
+// and signed once, and kept in the suite for every CLI and the release check.
 func (s *suite) extraSums(ctx context.Context) (Served, error) {
+	if s.extra != nil {
+		return *s.extra, nil
+	}
 	out := s.served.Clone()
 	sums := append([]byte(nil), out.Files[out.Sums]...)
 	sums = fmt.Appendf(sums, "%x  %s\n", sha256.Sum256(out.Files[out.Sig()]), out.Sig())
@@ -182,13 +201,14 @@ func (s *suite) extraSums(ctx context.Context) (Served, error) {
 		return out, err
 	}
 	out.Files[out.Sums], out.Files[out.Sig()] = sums, sig
+	s.extra = &out
 	return out, nil
 }
 
 // extraSumsRefusedByTheReleaseCheck: the release check (release.Verify, which
 // release.yml runs) refuses the SHA256SUMS that the CLIs accept.
-func (s *suite) extraSumsRefusedByTheReleaseCheck() {
-	extra, err := s.extraSums(context.Background())
+func (s *suite) extraSumsRefusedByTheReleaseCheck(ctx context.Context) {
+	extra, err := s.extraSums(ctx)
 	if err != nil {
 		s.r.fail("%v", err)
 		return

@@ -2,6 +2,7 @@ package release
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,11 +37,13 @@ func TestRewriteConfigTargetsOnTheRealConfig(t *testing.T) {
 		t.Errorf("dist not set once")
 	}
 	if _, err := RewriteConfig([]byte("builds: []\n"), []string{"linux_amd64"}, ""); err == nil {
-		t.Error("a config without markers was accepted for a host-only build")
+		t.Error("a config without markers was accepted for a retargeted build")
 	}
 }
 
-func TestInspectChecksEverySum(t *testing.T) {
+// TestCheckSumsOfAnInspectedSnapshot: Inspect reads a snapshot, and CheckSums
+// (which Inspect leaves to its callers) checks every sum against the files.
+func TestCheckSumsOfAnInspectedSnapshot(t *testing.T) {
 	root, dist := t.TempDir(), t.TempDir()
 	_ = os.WriteFile(filepath.Join(root, "terraform-registry-manifest.json"), []byte(`{"version":1,"metadata":{"protocol_versions":["6.0"]}}`), 0o600)
 	_ = os.WriteFile(filepath.Join(dist, "metadata.json"), []byte(`{"project_name":"terraform-provider-swr","version":"0.1.0-SNAPSHOT-abc"}`), 0o600)
@@ -58,8 +61,11 @@ func TestInspectChecksEverySum(t *testing.T) {
 	if s.Version != "0.1.0-SNAPSHOT-abc" || filepath.Base(s.Zip("linux", "amd64")) != zip || len(s.Sums) != 2 {
 		t.Errorf("Inspect = %+v", s)
 	}
+	if err := errors.Join(CheckSums(s.Dist, s.Version, s.Sums)...); err != nil {
+		t.Fatal(err)
+	}
 	_ = os.WriteFile(filepath.Join(dist, zip), []byte("zip, tampered"), 0o600)
-	if _, err := Inspect(root, dist); err == nil || !strings.Contains(err.Error(), zip) {
+	if err := errors.Join(CheckSums(s.Dist, s.Version, s.Sums)...); err == nil || !strings.Contains(err.Error(), zip) {
 		t.Errorf("a zip not matching SHA256SUMS: err = %v", err)
 	}
 }

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -14,8 +15,9 @@ import (
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 )
 
-// Project is the name every release file starts with.
-const Project = "terraform-provider-swr"
+// Project is the name every release file starts with: the provider's binary
+// name.
+const Project = e2e.ProviderBinary
 
 // Verified is a release whose signature and sums checked out.
 type Verified struct {
@@ -102,6 +104,12 @@ func findSums(dir string) (string, string, error) {
 // ManifestName is the release's copy of terraform-registry-manifest.json.
 func ManifestName(version string) string { return fmt.Sprintf("%s_%s_manifest.json", Project, version) }
 
+// SumsName is the release's SHA256SUMS file.
+func SumsName(version string) string { return fmt.Sprintf("%s_%s_SHA256SUMS", Project, version) }
+
+// BinaryName is the provider binary inside the release's zips.
+func BinaryName(version string) string { return Project + "_v" + version }
+
 // isZip says whether name is a provider zip of version: <project>_<version>_<os>_<arch>.zip.
 func isZip(name, version string) bool {
 	rest, ok := strings.CutPrefix(name, Project+"_"+version+"_")
@@ -117,12 +125,7 @@ func isZip(name, version string) bool {
 // problem, sorted by file name.
 func CheckSums(dir, version string, sums map[string]string) []error {
 	var problems []error
-	names := make([]string, 0, len(sums))
-	for n := range sums {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(sums)) {
 		if !isZip(name, version) && name != ManifestName(version) {
 			problems = append(problems, fmt.Errorf("SHA256SUMS lists %s, which is neither a provider zip nor the manifest: it must list only those", name))
 			continue
