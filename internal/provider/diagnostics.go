@@ -75,8 +75,8 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 				subject, redirectErr.StatusCode, redirectErr.LocationHost, redirectErr.Reason))
 	case errors.As(err, &attemptTimeout):
 		return diag.NewErrorDiagnostic("The SWR API did not answer in time",
-			fmt.Sprintf("Reading %s failed: %v.\n\nEvery attempt took longer than request_timeout (%s). Raise request_timeout (SWR_REQUEST_TIMEOUT) or max_retries, or check the network path to endpoint and iam_endpoint.",
-				subject, err, attemptTimeout.Timeout))
+			fmt.Sprintf("Reading %s failed: %v.\n\nEvery attempt took longer than %s (%s). Raise %s (%s) or max_retries, or check the network path to endpoint and iam_endpoint.",
+				subject, err, requestTimeoutArgument, attemptTimeout.Timeout, requestTimeoutArgument, envHint(requestTimeoutArgument)))
 	case errors.As(err, &reqErr) && reqErr.Refused:
 		return diag.NewErrorDiagnostic("Cannot reach "+theService(reqErr.Service)+": connection refused",
 			fmt.Sprintf("Reading %s failed: %v.\n\nNothing is listening at that address, so the provider did not retry. Check %s (the host and port), and that the service or proxy there is running.",
@@ -87,15 +87,15 @@ func readErrorDiagnostic(ctx context.Context, err error, method client.AuthMetho
 		// Before the token case: a 404 from IAM is a wrong iam_endpoint, not a wrong password.
 		return diag.NewErrorDiagnostic("IAM has no such API at iam_endpoint",
 			fmt.Sprintf("Reading %s: IAM answered HTTP 404 to %s %s.\n\n"+
-				"iam_endpoint (HW_AUTH_URL) is probably not IAM's base URL. Give it as https://iam.{region}.myhuaweicloud.com, "+
+				"%s (%s) is probably not IAM's base URL. Give it as https://iam.{region}.myhuaweicloud.com, "+
 				"or in the huaweicloud provider's form https://iam.{region}.myhuaweicloud.com:443/v3, with no other path; "+
-				"or leave it unset to use the region's default.", subject, apiErr.Method, apiErr.URL))
+				"or leave it unset to use the region's default.", subject, apiErr.Method, apiErr.URL, client.FieldIAMEndpoint, envHint(client.FieldIAMEndpoint)))
 	case errors.As(err, &tokenErr):
 		detail := fmt.Sprintf("IAM refused to issue a token: %v.\n\nCheck %s, and that the user may log in to the project of the region.",
 			tokenErr.Err, credentialAttributes[client.AuthPassword])
 		return diag.NewErrorDiagnostic("IAM authentication failed", detail)
 	case errors.As(err, &lookupErr):
-		return diag.NewErrorDiagnostic("Cannot determine the project id", lookupErr.Error()+" (HW_PROJECT_ID).")
+		return diag.NewErrorDiagnostic("Cannot determine the project id", lookupErr.Error()+" ("+envHint(client.FieldProjectID)+").")
 	case errors.As(err, &inconsistent):
 		return diag.NewErrorDiagnostic("Inconsistent listing of "+subject,
 			fmt.Sprintf("%v.\n\nThe provider never returns a partial or padded list. The execution may still be running or the API may be returning unstable pages; run again later.", err))

@@ -37,7 +37,11 @@ type itemType[T any] struct {
 	// called for an item a warning names.
 	ref    func(T) string
 	fields []field[T]
-	tfType tftypes.Object // derived from the fields
+	// tfType is the object type of one item, derived from the fields, and
+	// tfListType the type of a list of them: held as tftypes.Type so that
+	// tftypes.NewValue does not box them again for every item.
+	tfType     tftypes.Type
+	tfListType tftypes.Type
 }
 
 // newItemType is the item type of the fields, whose warnings say kind and ref.
@@ -46,7 +50,9 @@ func newItemType[T any](kind string, ref func(T) string, fields ...field[T]) *it
 	for _, f := range fields {
 		attrTypes[f.name] = f.attr.GetType().TerraformType(context.Background())
 	}
-	return &itemType[T]{kind: kind, ref: ref, fields: fields, tfType: tftypes.Object{AttributeTypes: attrTypes}}
+	it := &itemType[T]{kind: kind, ref: ref, fields: fields, tfType: tftypes.Object{AttributeTypes: attrTypes}}
+	it.tfListType = it.listType()
+	return it
 }
 
 // attributes are the schema attributes of one item.
@@ -72,7 +78,8 @@ func (it *itemType[T]) objectAttribute(description string) schema.SingleNestedAt
 	return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: description, Attributes: it.attributes()}
 }
 
-// listType is the Terraform type of a list of these items.
+// listType is the Terraform type of a list of these items (tfListType holds it
+// boxed once).
 func (it *itemType[T]) listType() tftypes.List { return tftypes.List{ElementType: it.tfType} }
 
 // conversion is the conversion of the items of one read: what it found wrong
@@ -146,6 +153,8 @@ func boolField[T any](name, description string, get func(T) bool) field[T] {
 
 // timeField is an API time, what it is said by what; see times.go.
 func timeField[T any](name, what string, get func(T) string) field[T] {
+	var typ tftypes.Type = tftypes.String
+	unreadableKey := "unreadable time " + name
 	return field[T]{
 		name: name,
 		attr: schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: timeAttributeDescription(what)},
@@ -154,11 +163,11 @@ func timeField[T any](name, what string, get func(T) string) field[T] {
 			out, kind := normalizeAPITime(s)
 			switch kind {
 			case apiTimeValid:
-				return tftypes.NewValue(tftypes.String, out)
+				return tftypes.NewValue(typ, out)
 			case apiTimeInvalid:
-				c.note(item, "unreadable time "+name, func(kind, ref string) note { return unreadableTimeNote(kind, ref, name, s) })
+				c.note(item, unreadableKey, func(kind, ref string) note { return unreadableTimeNote(kind, ref, name, s) })
 			}
-			return tftypes.NewValue(tftypes.String, nil)
+			return tftypes.NewValue(typ, nil)
 		},
 	}
 }
@@ -168,17 +177,23 @@ func timeField[T any](name, what string, get func(T) string) field[T] {
 // counts it cannot exceed.
 func countField[T any](name, description string, get func(T) int64, limits ...countLimit[T]) field[T] {
 	f := int64Field(name, description, get)
+	var typ tftypes.Type = tftypes.Number
+	negativeKey := "negative " + name
+	aboveKeys := make([]string, len(limits))
+	for i, l := range limits {
+		aboveKeys[i] = name + " above " + l.name
+	}
 	f.value = func(item T, c *conversion[T]) tftypes.Value {
 		n := get(item)
 		if n < 0 {
-			c.note(item, "negative "+name, func(kind, ref string) note { return negativeCountNote(kind, ref, name, n) })
+			c.note(item, negativeKey, func(kind, ref string) note { return negativeCountNote(kind, ref, name, n) })
 		}
-		for _, l := range limits {
+		for i, l := range limits {
 			if limit := l.get(item); n > limit && limit >= 0 {
-				c.note(item, name+" above "+l.name, func(kind, ref string) note { return countAboveNote(kind, ref, name, n, l.name, limit) })
+				c.note(item, aboveKeys[i], func(kind, ref string) note { return countAboveNote(kind, ref, name, n, l.name, limit) })
 			}
 		}
-		return tftypes.NewValue(tftypes.Number, n)
+		return tftypes.NewValue(typ, n)
 	}
 	return f
 }
@@ -196,7 +211,8 @@ func atMost[T any](name string, get func(T) int64) countLimit[T] {
 
 // stringMapField is a map of strings.
 func stringMapField[T any](name, description string, get func(T) map[string]string) field[T] {
-	mapType := tftypes.Map{ElementType: tftypes.String}
+	var elemType tftypes.Type = tftypes.String
+	var mapType tftypes.Type = tftypes.Map{ElementType: elemType}
 	return field[T]{
 		name: name,
 		attr: schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description},
@@ -204,7 +220,7 @@ func stringMapField[T any](name, description string, get func(T) map[string]stri
 			m := get(item)
 			elems := make(map[string]tftypes.Value, len(m))
 			for k, v := range m {
-				elems[k] = tftypes.NewValue(tftypes.String, v)
+				elems[k] = tftypes.NewValue(elemType, v)
 			}
 			return tftypes.NewValue(mapType, elems)
 		},
@@ -215,7 +231,7 @@ func stringMapField[T any](name, description string, get func(T) map[string]stri
 func listField[T, U any](name, description string, sub *itemType[U], get func(T) []U) field[T] {
 	return field[T]{name: name, attr: sub.listAttribute(description),
 		value: func(item T, c *conversion[T]) tftypes.Value {
-			return tftypes.NewValue(sub.listType(), sub.values(get(item), c.notes))
+			return tftypes.NewValue(sub.tfListType, sub.values(get(item), c.notes))
 		}}
 }
 

@@ -105,7 +105,7 @@ func (s settings) newClient(userAgent string, diags *diag.Diagnostics) *client.C
 		data, err := os.ReadFile(s.caCertFile)
 		if err != nil {
 			diags.AddAttributeError(path.Root(client.FieldCACert), "Cannot read the CA certificate file",
-				fmt.Sprintf("Reading %q (from %s) failed: %v. Point ca_cert_file (or %s) at a readable PEM file.", s.caCertFile, s.source[client.FieldCACert], err, envHint(client.FieldCACert)))
+				fmt.Sprintf("Reading %q (from %s) failed: %v. Point %s (or %s) at a readable PEM file.", s.caCertFile, s.source[client.FieldCACert], err, client.FieldCACert, envHint(client.FieldCACert)))
 			return nil
 		}
 		cfg.CACertPEM = data

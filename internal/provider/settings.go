@@ -114,11 +114,15 @@ var providerArguments = []providerArgument{
 			"(the CLI reads up to 10 data sources at once, each with up to `max_concurrent_requests` pages in flight). Lower it for an API that throttles bursts."},
 	// Shorter than a second would time out healthy requests of a large page; longer
 	// than an hour is never what a per-attempt bound means.
-	{name: "request_timeout", env: []string{"SWR_REQUEST_TIMEOUT"}, def: shortDuration(client.DefaultRequestTimeout), min: int64(time.Second), max: int64(time.Hour),
+	{name: requestTimeoutArgument, env: []string{"SWR_REQUEST_TIMEOUT"}, def: shortDuration(client.DefaultRequestTimeout), min: int64(time.Second), max: int64(time.Hour),
 		field: func(s *settings) any { return &s.RequestTimeout },
 		description: "How long one attempt of a request may take, from sending it to reading the whole answer, as a duration such as `60s` or `2m`. " +
 			"An attempt past it counts as a connection error and is retried (see `max_retries`); the data source's read timeout still bounds the whole read."},
 }
+
+// requestTimeoutArgument is the name of the per-attempt timeout argument, which
+// the diagnostics name too.
+const requestTimeoutArgument = "request_timeout"
 
 // accessKeyFamily groups the arguments of an access key pair: its values come
 // from one place, never an access key of one pair beside a secret key of another.
@@ -129,10 +133,8 @@ const (
 
 // envHint names the first environment variable of the argument name, for messages.
 func envHint(name string) string {
-	for _, a := range providerArguments {
-		if a.name == name && len(a.env) > 0 {
-			return a.env[0]
-		}
+	if a := providerArgumentNamed(name); a != nil && len(a.env) > 0 {
+		return a.env[0]
 	}
 	return "its environment variable"
 }
@@ -531,10 +533,10 @@ func providerArgumentNamed(name string) *providerArgument {
 // upperFirst is s with its first letter in upper case, for a sentence, unless s
 // starts with the name of an argument.
 func upperFirst(s string) string {
-	if first, _, _ := strings.Cut(s, " "); s == "" || providerArgumentNamed(first) != nil {
+	if first, _, _ := strings.Cut(s, " "); providerArgumentNamed(first) != nil {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return capitalized(s)
 }
 
 func joinAnd(items []string) string { return joinWith(items, " and ") }
@@ -585,13 +587,14 @@ func (v durationValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+	text, ok := configText(req.ConfigValue)
+	if !ok {
 		return
 	}
 	var scratch settings
-	if err := v.arg.set(&scratch, req.ConfigValue.ValueString()); err != nil {
+	if err := v.arg.set(&scratch, text); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.arg.name,
-			fmt.Sprintf("%s = %q is not %s (%v). The default is %q.", v.arg.name, req.ConfigValue.ValueString(), v.arg.want(), err, v.arg.def))
+			fmt.Sprintf("%s = %q is not %s (%v). The default is %q.", v.arg.name, text, v.arg.want(), err, v.arg.def))
 	}
 }
 
