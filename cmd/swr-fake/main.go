@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+	"github.com/swr-iac/terraform-provider-swr/internal/loopback"
 )
 
 // maxTasks bounds -tasks (about 200 bytes of memory per task).
@@ -173,10 +174,7 @@ func checkLoopback(addr string) error {
 	if err != nil {
 		return fmt.Errorf("-listen %q: %w", addr, err)
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if loopback.Host(host) {
 		return nil
 	}
 	return fmt.Errorf("-listen %q: refusing a non-loopback address (use 127.0.0.1, ::1 or localhost)", addr)

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/loopback"
 )
 
 // Fault is an injected failure. Faults apply before routing and authentication.
@@ -140,8 +142,7 @@ func CheckLoopbackURL(raw string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("%q is not an http(s) URL", raw)
 	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopback.Host(u.Hostname()) {
 		return fmt.Errorf("%q is not a loopback URL", raw)
 	}
 	return nil

@@ -6,10 +6,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
+	"github.com/swr-iac/terraform-provider-swr/internal/loopback"
 )
 
 var _ provider.Provider = &swrProvider{}
@@ -136,17 +135,8 @@ func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	}
 }
 
-// isLoopbackHost reports whether host (without port) is localhost or a loopback IP.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // plainHTTPToRemote reports whether raw is an http:// URL to a host that is not loopback.
 func plainHTTPToRemote(raw string) bool {
 	u, err := url.Parse(raw)
-	return err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname())
+	return err == nil && u.Scheme == "http" && !loopback.Host(u.Hostname())
 }

@@ -17,6 +17,8 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/loopback"
 )
 
 // Guard is the running proxy.
@@ -49,7 +51,7 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodConnect && r.URL.Host != "" {
 		host = r.URL.Host
 	}
-	if !isLoopback(host) {
+	if !loopback.HostPort(host) {
 		g.mu.Lock()
 		g.refused = append(g.refused, r.Method+" "+host)
 		g.mu.Unlock()
@@ -95,18 +97,6 @@ func tunnel(w http.ResponseWriter, r *http.Request, host string) {
 	}
 	go func() { _, _ = io.Copy(upstream, conn); upstream.Close() }()
 	go func() { _, _ = io.Copy(conn, upstream); conn.Close() }()
-}
-
-func isLoopback(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Refused lists the connections refused so far, as "METHOD host:port".
