@@ -33,14 +33,7 @@ func TestAnswerFlags(t *testing.T) {
 	}
 	ts := httptest.NewServer(handler(fake))
 	defer ts.Close()
-	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances", nil)
-	req.Header.Set("X-Auth-Token", "t")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, body := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances")
 	if string(body) != "\xef\xbb\xbf"+`{"total":null,"instances":null}` {
 		t.Errorf("listing: %q", body)
 	}
@@ -57,13 +50,8 @@ func TestAnswerFlags(t *testing.T) {
 	if err := applyWireOptions(fake, o); err != nil {
 		t.Fatal(err)
 	}
-	resp, err = http.Get(ts.URL + "/v3/projects")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || string(body) != fakeapi.ProxyPage {
-		t.Errorf("proxy: %d %q", resp.StatusCode, body)
+	status, body := get(t, ts.URL+"/v3/projects")
+	if status != http.StatusForbidden || string(body) != fakeapi.ProxyPage {
+		t.Errorf("proxy: %d %q", status, body)
 	}
 }

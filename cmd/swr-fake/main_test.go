@@ -50,18 +50,12 @@ func TestListingFlags(t *testing.T) {
 	fake.SetListingQuirks(o.quirks)
 	ts := httptest.NewServer(handler(fake))
 	defer ts.Close()
-	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
-		"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?status=Failed&limit=100&offset=200", nil)
-	req.Header.Set("X-Auth-Token", "t")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+		"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?status=Failed&limit=100&offset=200")
 	var body map[string]json.RawMessage
 	var tasks []fakeapi.Task
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || json.Unmarshal(body["tasks"], &tasks) != nil {
-		t.Fatalf("%d %v", resp.StatusCode, err)
+	if err := json.Unmarshal(raw, &body); err != nil || json.Unmarshal(body["tasks"], &tasks) != nil {
+		t.Fatalf("%d %v", status, err)
 	}
 	// Offset 200 answered as offset 0, every status, no total.
 	if _, hasTotal := body["total"]; hasTotal || len(tasks) != 100 || tasks[0].ID == 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -51,20 +50,14 @@ func TestMotionFlags_MoveTheSampleExecution(t *testing.T) {
 	ts := httptest.NewServer(handler(fake))
 	defer ts.Close()
 	list := func() []fakeapi.Task {
-		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
-			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/114/tasks?limit=100", nil)
-		req.Header.Set("X-Auth-Token", "t")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/114/tasks?limit=100")
 		var body struct {
 			Total int            `json:"total"`
 			Tasks []fakeapi.Task `json:"tasks"`
 		}
-		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Total != 40 {
-			t.Fatalf("%d: total %d, %v", resp.StatusCode, body.Total, err)
+		if err := json.Unmarshal(raw, &body); err != nil || body.Total != 40 {
+			t.Fatalf("%d: total %d, %v", status, body.Total, err)
 		}
 		return body.Tasks
 	}

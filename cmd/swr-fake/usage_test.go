@@ -96,18 +96,11 @@ func getList(t *testing.T, url, field string, v any) {
 	t.Helper()
 	var all []json.RawMessage
 	for offset := 0; ; offset += 100 {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s?limit=100&offset=%d", url, offset), nil)
-		req.Header.Set("X-Auth-Token", "t")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		status, body := get(t, fmt.Sprintf("%s?limit=100&offset=%d", url, offset))
 		var page map[string]json.RawMessage
 		var items []json.RawMessage
-		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &page) != nil || json.Unmarshal(page[field], &items) != nil {
-			t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+		if status != http.StatusOK || json.Unmarshal(body, &page) != nil || json.Unmarshal(page[field], &items) != nil {
+			t.Fatalf("GET %s: %d %s", url, status, body)
 		}
 		all = append(all, items...)
 		if len(items) < 100 {
@@ -118,4 +111,22 @@ func getList(t *testing.T, url, field string, v any) {
 	if err := json.Unmarshal(joined, v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// get sends GET url with the fake's test token ("t") and returns the status and
+// the body as sent.
+func get(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("X-Auth-Token", "t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
 }
