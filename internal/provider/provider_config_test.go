@@ -154,7 +154,10 @@ func TestProviderArguments_Consistent(t *testing.T) {
 		if len(a.env) == 0 || a.description == "" {
 			t.Errorf("argument %s needs a description and an environment variable", a.name)
 		}
-		for _, v := range a.env {
+		if f := providerArgumentInFamily(a.family); a.family != "" && len(f.env) != len(a.env) {
+			t.Errorf("%s has %d variables, %s of its family %d: a family's places are the indexes of its variables", a.name, len(a.env), f.name, len(f.env))
+		}
+		for _, v := range a.variables() {
 			if other, ok := vars[v]; ok {
 				t.Errorf("variable %s belongs to both %s and %s", v, other, a.name)
 			}
