@@ -28,10 +28,20 @@ func TestEcosystemVariables_ReadOrNamed(t *testing.T) {
 			continue
 		}
 		s := settingsFrom(nil, env(map[string]string{v.name: "value-of-" + v.name}))
-		if got := *a.field(&s).(*string); got != "value-of-"+v.name || s.source[a.name] != v.name {
+		if got := stringValue(t, a, &s); got != "value-of-"+v.name || s.source[a.name] != v.name {
 			t.Errorf("%s alone: %s = %q from %q", v.name, a.name, got, s.source[a.name])
 		}
 	}
+}
+
+// stringValue is the value of a string argument in s.
+func stringValue(t *testing.T, a *providerArgument, s *settings) string {
+	t.Helper()
+	p, ok := a.field(s).(*string)
+	if !ok {
+		t.Fatalf("%s is not a string argument", a.name)
+	}
+	return *p
 }
 
 // Each variable a Huawei Cloud user already has, beside the others it comes
@@ -71,7 +81,7 @@ func TestProviderSettings_HuaweicloudVariables(t *testing.T) {
 			}
 			s := settingsFrom(nil, env(vars))
 			for arg, want := range tc.source {
-				if s.source[arg] != want || *providerArgumentNamed(arg).field(&s).(*string) != vars[want] {
+				if s.source[arg] != want || stringValue(t, providerArgumentNamed(arg), &s) != vars[want] {
 					t.Errorf("%s from %q, want %s", arg, s.source[arg], want)
 				}
 			}

@@ -78,22 +78,23 @@ func TestDocs_OneStatementAboutV3(t *testing.T) {
 	contradicted := []string{"/v3/v3", "without the `/v3`", "**without** `/v3`", "drop the `/v3`", "without `/v3`"}
 	statement := iamVersionStatement()
 	for _, dir := range []string{filepath.Join("..", "..", "templates"), filepath.Join("..", "..", "docs")} {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		files := os.DirFS(dir)
+		err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
 			}
-			data, err := os.ReadFile(path)
+			data, err := fs.ReadFile(files, path)
 			if err != nil {
 				return err
 			}
 			text := string(data)
 			for _, c := range contradicted {
 				if strings.Contains(text, c) {
-					t.Errorf("%s says %q, which the provider contradicts: it takes iam_endpoint with or without /v3", path, c)
+					t.Errorf("%s/%s says %q, which the provider contradicts: it takes iam_endpoint with or without /v3", dir, path, c)
 				}
 			}
 			if strings.Contains(text, "auth_url") && strings.Contains(text, "/v3`") && !strings.Contains(text, statement) {
-				t.Errorf("%s speaks of auth_url and /v3 without the statement %q", path, statement)
+				t.Errorf("%s/%s speaks of auth_url and /v3 without the statement %q", dir, path, statement)
 			}
 			return nil
 		})
