@@ -19,20 +19,7 @@ const testVersion = "0.1.0-snapshot-abc"
 // testKey is an RSA signing key and its ASCII-armoured public half.
 func testKey(t *testing.T, name string) (*openpgp.Entity, []byte) {
 	t.Helper()
-	e, err := openpgp.NewEntity(name, "", name+"@example.invalid", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
-	return e, buf.Bytes()
+	return signingKey(t, name, &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
 }
 
 func sign(t *testing.T, e *openpgp.Entity, data []byte) []byte {
@@ -189,9 +176,9 @@ func TestVerifyRefusesAnArmouredSignature(t *testing.T) {
 }
 
 // signingKey is a key of the algorithm, and its ASCII-armoured public half.
-func signingKey(t *testing.T, cfg *packet.Config) (*openpgp.Entity, []byte) {
+func signingKey(t *testing.T, name string, cfg *packet.Config) (*openpgp.Entity, []byte) {
 	t.Helper()
-	e, err := openpgp.NewEntity("release", "", "release@example.invalid", cfg)
+	e, err := openpgp.NewEntity(name, "", name+"@example.invalid", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +197,7 @@ func signingKey(t *testing.T, cfg *packet.Config) (*openpgp.Entity, []byte) {
 // An Ed25519 key (gpg's default key type): Terraform 1.5.7 cannot read it,
 // OpenTofu 1.12.6 can, and the registry takes RSA or DSA keys only.
 func TestVerifyRefusesAnEd25519Key(t *testing.T) {
-	e, pub := signingKey(t, &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Curve: packet.Curve25519})
+	e, pub := signingKey(t, "release", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Curve: packet.Curve25519})
 	_, err := Verify(writeRelease(t, e, ""), pub)
 	if err == nil {
 		t.Fatal("an Ed25519 key is accepted")
@@ -232,7 +219,7 @@ func TestVerifyRefusesAnEd25519Key(t *testing.T) {
 // An ECDSA key, which both CLIs' libraries read, is still refused: the
 // registry takes RSA or DSA keys only.
 func TestVerifyRefusesAnECDSAKey(t *testing.T) {
-	e, pub := signingKey(t, &packet.Config{Algorithm: packet.PubKeyAlgoECDSA, Curve: packet.CurveNistP256})
+	e, pub := signingKey(t, "release", &packet.Config{Algorithm: packet.PubKeyAlgoECDSA, Curve: packet.CurveNistP256})
 	_, err := Verify(writeRelease(t, e, ""), pub)
 	want := "the key " + e.PrimaryKey.KeyIdString() + " is ECDSA: the Terraform Registry takes RSA or DSA keys only"
 	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "refuses it") {
