@@ -40,8 +40,11 @@ type Config struct {
 	Region      string
 	Endpoint    string
 	IAMEndpoint string
-	// ProjectID is looked up through IAM (by Region) on first use when empty.
+	// ProjectID is looked up through IAM on first use when empty: the project
+	// named ProjectName, or, without one, the region's default project, which is
+	// named after Region.
 	ProjectID   string
+	ProjectName string
 	Credentials Credentials
 
 	// MaxRetries is how many times a request is retried after 429, 5xx (but 501)
@@ -76,6 +79,7 @@ type Client struct {
 	endpoint    *url.URL
 	iamEndpoint *url.URL
 	region      string
+	projectName string // the name the project id is looked up by
 	userAgent   string
 	concurrency int
 	logger      Logger // may be nil; the pager says here how it read a listing (passes of one that moved, total not trusted) and keepMatching what it dropped
@@ -116,6 +120,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint:    checked.endpoint,
 		iamEndpoint: checked.iamEndpoint,
 		region:      cfg.Region,
+		projectName: cmp.Or(cfg.ProjectName, cfg.Region),
 		userAgent:   cmp.Or(cfg.UserAgent, "terraform-provider-swr"),
 		concurrency: cmp.Or(max(cfg.MaxConcurrentRequests, 0), DefaultMaxConcurrentRequests),
 		logger:      cfg.Logger,

@@ -141,6 +141,15 @@ func TestConfig_RegionOnlyWhereNeeded(t *testing.T) {
 	if fields := configErrorFields(t, err); strings.Join(fields, ",") != FieldRegion || !strings.Contains(err.Error(), "iam_endpoint") {
 		t.Errorf("password without region or iam_endpoint: %v", err)
 	}
+	// A project name stands for the region's in the project lookup, not for
+	// the IAM endpoint the lookup needs.
+	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", IAMEndpoint: "http://127.0.0.1:2", ProjectName: "team", Credentials: Credentials{Token: "t"}}); err != nil {
+		t.Errorf("token, endpoints and project name: %v", err)
+	}
+	_, err = New(Config{Endpoint: "http://127.0.0.1:1", ProjectName: "team", Credentials: Credentials{Token: "t"}})
+	if !strings.Contains(err.Error(), "the default iam_endpoint cannot be found") {
+		t.Errorf("project name without region or iam_endpoint: %v", err)
+	}
 }
 
 // max_retries 0 means no retry, the one meaning the provider documents.
