@@ -8,7 +8,7 @@
 //	    [-time-layout rfc3339|fractional|offset|no-zone|no-zone-t|garbage]
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
-//	    [-proxy-status 401|403] [-iam-ignores-name]
+//	    [-proxy-status 401|403] [-iam-ignores-name] [-failed-status S] [-refuse-after N -refuse-for D]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -109,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.BoolVar(&o.answers.BOM, "bom", false, "put a UTF-8 byte order mark before every JSON body")
 	fs.IntVar(&o.answers.ProxyStatus, "proxy-status", 0, "answer every request with this status (401 or 403) and an HTML page, as a proxy or WAF would")
 	fs.BoolVar(&o.answers.IAMIgnoresName, "iam-ignores-name", false, "GET /v3/projects lists every project, ignoring ?name=")
+	fs.StringVar(&o.answers.FailedStatus, "failed-status", "", `list Failed tasks, sub-tasks and executions with this undocumented status instead (e.g. "Error", "failed")`)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -354,6 +355,9 @@ func printBanner(w io.Writer, base string, o options) {
 	}
 	if a := o.answers; a != (fakeapi.Answers{List: fakeapi.ListNormal}) {
 		fmt.Fprintf(w, "  answers: listings %s, BOM %v, proxy status %d, IAM ignores ?name= %v\n", a.List, a.BOM, a.ProxyStatus, a.IAMIgnoresName)
+		if a.FailedStatus != "" {
+			fmt.Fprintf(w, "  answers: Failed listed as %q\n", a.FailedStatus)
+		}
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }
