@@ -23,7 +23,7 @@ import (
 type port struct {
 	mu       sync.Mutex
 	addr     string
-	ln       net.Listener // nil while refusing
+	ln       net.Listener  // nil while refusing
 	back     chan struct{} // closed when listening again
 	closed   bool
 	idle     map[net.Conn]bool // connections by whether they are idle
