@@ -102,9 +102,9 @@ data "swr_retention_execution_tasks" "audited" {
 }
 
 locals {
-  tasks        = data.swr_retention_execution_tasks.audited.tasks
   # failed: Failed, or finished with a status the API does not document (such as
   # Harbor's Error); see the guide Statuses and times.
+  tasks        = data.swr_retention_execution_tasks.audited.tasks
   failed_tasks = [for t in local.tasks : t if t.failed]
   # Versions removed per repository (a repository may have several tasks).
   removed = { for t in local.tasks : t.repository => t.total - t.retained... if t.retained < t.total }
