@@ -318,11 +318,15 @@ func (r sampleRun) removed() int64 {
 	return n
 }
 
-// perStatus counts the tasks in every status (each a key, as tasks_per_status).
+// perStatus counts the tasks in every status, as tasks_per_status: each
+// documented status a key, and each other status a task has.
 func (r sampleRun) perStatus() map[string]any {
 	out := map[string]any{}
 	for _, s := range client.TaskStatuses {
 		out[s] = r.count(s)
+	}
+	for _, tk := range r.tasks {
+		out[tk.Status] = r.count(tk.Status)
 	}
 	return out
 }
