@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -118,7 +119,7 @@ func (s *Server) ListenAgain() error {
 	if p.reopener != nil {
 		p.reopener.Stop()
 	}
-	ln, err := net.Listen("tcp", p.addr)
+	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", p.addr)
 	if err != nil {
 		return err
 	}
