@@ -37,6 +37,9 @@ func testProviderExample(t *testing.T, src string) {
 	w := newCLIWorkdir(t, src, map[string]string{"swr_auth_token": testToken})
 	planFails(w, postconditionFailed, taskFinding(run, "7"))
 	quotesFinding(t, "index.md.tmpl", taskFinding(run, "7"))
+	// The Failed execution and tasks listed as Harbor's Error: the gate fails the same.
+	planFails(w, postconditionFailed, taskFinding(asHarborError(t, fake, url, run), "7"))
+	relabelFailed(t, fake, "")
 
 	withoutFailures(t, fake, url)
 	run = newestFinishedRun(t, url)
@@ -150,6 +153,15 @@ func testAccountAuditExample(t *testing.T, src string) {
 	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
 	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url, "auth_token": testToken})
 	planFails(w, outputPrecondition, failedMsg)
+	// The Failed executions and tasks listed as Harbor's Error: the same
+	// policies fail, their executions said to have ended Error.
+	relabelFailed(t, fake, "Error")
+	errorMsg, _ := accountAuditFindings(t, expectedAccountAudit(t, url))
+	if errorMsg == failedMsg || !strings.Contains(errorMsg, " Error: ") {
+		t.Fatalf("relabelled, the finding is %q; want the executions said to have ended Error", errorMsg)
+	}
+	planFails(w, outputPrecondition, errorMsg)
+	relabelFailed(t, fake, "")
 
 	fake.ResetRequests()
 	outputs, warnings := applied(w, "fail_on_failure=false")
