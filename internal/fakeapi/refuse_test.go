@@ -54,7 +54,7 @@ func TestRefuseFor_ClosesIdleKeepAliveConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.AddFault(fakeapi.Fault{Path: "/tasks", Hold: true, Times: 1})
-	second := get(t, base+sampleTasks) // another client, another connection
+	second := get(t, base+sampleTasks)     // another client, another connection
 	_, _ = io.Copy(io.Discard, first.Body) // read whole, the connection goes back to the pool
 	_ = first.Body.Close()
 	if second.status != http.StatusOK || !s.Refusing() {
