@@ -66,7 +66,7 @@ type RefusedAfterAnswerError struct {
 }
 
 func (e *RefusedAfterAnswerError) Error() string {
-	return fmt.Sprintf("%v (%s answered earlier in this run, so this is retried as a passing fault)", e.Err, e.Endpoint)
+	return fmt.Sprintf("%v (%s had answered earlier in this run: a refusal there is retried as a passing fault)", e.Err, e.Endpoint)
 }
 
 func (e *RefusedAfterAnswerError) Unwrap() error { return e.Err }
