@@ -2,6 +2,9 @@ package provider
 
 import (
 	"math/big"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,4 +127,30 @@ func perStatusOf(t *testing.T, tasks []client.Task) map[string]int64 {
 		out[k], _ = f.Int64()
 	}
 	return out
+}
+
+// The guide Statuses and times lists the documented statuses in two tables,
+// tasks then executions: exactly the statuses of client's table, in its order
+// (the guide is prose, the table is what the provider checks against).
+func TestStatuses_TheGuideListsTheDocumentedStatuses(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "templates", "guides", "statuses-and-times.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables [][]string // the first column of each table's body
+	inBody := false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch name, isRow := strings.CutPrefix(line, "| `"); {
+		case strings.HasPrefix(line, "| ---"):
+			tables, inBody = append(tables, nil), true
+		case isRow && inBody:
+			name, _, _ = strings.Cut(name, "`")
+			tables[len(tables)-1] = append(tables[len(tables)-1], name)
+		case !strings.HasPrefix(line, "|"):
+			inBody = false
+		}
+	}
+	if len(tables) < 2 || !slices.Equal(tables[0], client.TaskStatuses) || !slices.Equal(tables[1], client.ExecutionStatuses) {
+		t.Errorf("the guide's tables list %q; want %q then %q", tables, client.TaskStatuses, client.ExecutionStatuses)
+	}
 }
