@@ -143,8 +143,8 @@ locals {
       "${local.enabled_policies[key].namespace_name}/${local.enabled_policies[key].policy_name}" => {
         execution_id = local.audited[key].id
         status       = local.audited[key].status
-        repositories = sort(distinct([for task in t.tasks : task.repository if task.status == "Failed"]))
-      } if local.enabled_policies[key].instance_id == id && (local.audited[key].status == "Failed" || t.tasks_per_status["Failed"] > 0)
+        repositories = sort(distinct([for task in t.tasks : task.repository if task.failed]))
+      } if local.enabled_policies[key].instance_id == id && (local.audited[key].failed || t.tasks_failed > 0)
     }
   }
 

@@ -102,8 +102,10 @@ data "swr_retention_execution_tasks" "audited" {
 }
 
 locals {
+  # failed: Failed, or finished with a status the API does not document (such as
+  # Harbor's Error); see the guide Statuses and times.
   tasks        = data.swr_retention_execution_tasks.audited.tasks
-  failed_tasks = [for t in local.tasks : t if t.status == "Failed"]
+  failed_tasks = [for t in local.tasks : t if t.failed]
   # Versions removed per repository (a repository may have several tasks).
   removed = { for t in local.tasks : t.repository => t.total - t.retained... if t.retained < t.total }
 }
@@ -120,9 +122,9 @@ data "swr_retention_execution_sub_tasks" "failed" {
 }
 
 locals {
-  # Failed: the execution's status is Failed or a task's is (Stopped does not count).
-  run_failed = local.execution.status == "Failed" || length(local.failed_tasks) > 0
-  finding    = "Retention execution ${local.execution.id} of policy ${local.policy.name} ended ${local.execution.status}, with ${length(local.failed_tasks)} of ${length(local.tasks)} tasks Failed${length(local.failed_tasks) > 0 ? ": ${join(", ", sort(distinct(local.failed_tasks[*].repository)))}" : ""}."
+  # Failed: the execution or a task failed (Stopped does not count).
+  run_failed = local.execution.failed || length(local.failed_tasks) > 0
+  finding    = "Retention execution ${local.execution.id} of policy ${local.policy.name} ended ${local.execution.status}, with ${length(local.failed_tasks)} of ${length(local.tasks)} tasks failed${length(local.failed_tasks) > 0 ? ": ${join(", ", sort(distinct(local.failed_tasks[*].repository)))}" : ""}."
 }
 
 # The gate: an output's precondition fails the plan, after every data source has

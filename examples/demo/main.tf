@@ -85,8 +85,8 @@ output "versions_removed" {
 }
 
 output "failed_tasks" {
-  description = "The failed tasks: id and repository."
-  value       = [for t in local.tasks : "${t.id} ${t.repository}" if t.status == "Failed"]
+  description = "The failed tasks (Failed, or finished with a status the API does not document): id and repository."
+  value       = [for t in local.tasks : "${t.id} ${t.repository}" if t.failed]
 }
 
 output "tasks" {

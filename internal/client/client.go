@@ -172,7 +172,8 @@ func retryWaits(cfg Config) (lo, hi time.Duration) {
 
 // transportChain is a request's way out below the retry loop: redirect policy ->
 // 429 gate -> authentication (fresh signature per attempt) -> client-wide
-// in-flight bound -> per-attempt timeout (body included) -> log -> base. The bound
+// in-flight bound -> per-attempt timeout (body included) -> log -> the memory of
+// the endpoints that answered (answered.go) -> base. The bound
 // sits outside the attempt timeout so that waiting for a slot does not eat an
 // attempt's time.
 func (c *Client) transportChain(cfg Config, base http.RoundTripper) http.RoundTripper {
@@ -181,7 +182,7 @@ func (c *Client) transportChain(cfg Config, base http.RoundTripper) http.RoundTr
 		requestTimeout = DefaultRequestTimeout
 	}
 	retryMin, _ := retryWaits(cfg)
-	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
+	var rt http.RoundTripper = loggingTransport{next: rememberAnswers(base), logger: cfg.Logger}
 	rt = attemptTimeoutTransport{next: rt, timeout: requestTimeout, maxBody: maxBodySize}
 	rt = limitInFlight(rt, cfg.MaxRequestsInFlight)
 	rt = &authTransport{next: rt, method: c.method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
@@ -294,7 +295,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w: %v", ctxErr, err)
 		}
-		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err, Refused: connectionRefused(err)}
+		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err, Refused: refusedNeverAnswered(err)}
 	}
 	defer resp.Body.Close()
 	data, readErr := readAllLimited(resp.Body, maxBodySize)

@@ -6,9 +6,6 @@ import (
 	"strconv"
 )
 
-// ExecutionStatuses are the status values the API documents for executions.
-var ExecutionStatuses = []string{"InProgress", "Succeed", "Failed", "Stopped"}
-
 // Execution is one run of a retention policy.
 type Execution struct {
 	ID        int64  `json:"id"`

@@ -5,10 +5,6 @@ import (
 	"strconv"
 )
 
-// TaskStatuses are the status values the API documents for tasks, in the order of
-// a task's life.
-var TaskStatuses = []string{"Initialized", "Pending", "InProgress", "Succeed", "Failed", "Stopped"}
-
 // Task is one repository's share of a retention policy execution.
 type Task struct {
 	ID             int64  `json:"id"`

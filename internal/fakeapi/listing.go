@@ -79,19 +79,21 @@ func (s *Server) listingQuirks() ListingQuirks {
 // listStyle is how every listing answers now: the quirks, the List answer
 // (answers.go) and how times are written (times.go).
 type listStyle struct {
-	quirks ListingQuirks
-	answer ListAnswer
-	render func(items any) any
+	quirks       ListingQuirks
+	answer       ListAnswer
+	failedStatus string // Answers.FailedStatus
+	render       func(items any) any
 }
 
 func (s *Server) listStyle() listStyle {
-	return listStyle{quirks: s.listingQuirks(), answer: s.currentAnswers().List, render: s.renderTimes}
+	a := s.currentAnswers()
+	return listStyle{quirks: s.listingQuirks(), answer: a.List, failedStatus: a.FailedStatus, render: s.renderTimes}
 }
 
 // listAnswer pages items as st says (keep is the request's filter, nil: none) and
-// rewrites the body as st.answer says.
+// rewrites the body as st.answer and st.failedStatus say.
 func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, st listStyle) []byte {
-	return rewriteListing(st.answer, key, listPage(key, items, p, keep, st.quirks, st.render))
+	return rewriteListing(st.answer, key, relabelFailed(st.failedStatus, listPage(key, items, p, keep, st.quirks, st.render)))
 }
 
 // listPage pages items as q says; render rewrites the page before it is encoded.

@@ -110,6 +110,8 @@ type Server struct {
 
 	faultMu sync.Mutex
 	faults  []*faultState
+	portMu  sync.Mutex
+	port    *port // refuse.go; nil: not the fake's own listener
 	latency atomic.Int64
 	wire    atomic.Pointer[wireOptions] // times.go; nil is the default
 

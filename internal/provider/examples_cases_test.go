@@ -37,6 +37,9 @@ func testProviderExample(t *testing.T, src string) {
 	w := newCLIWorkdir(t, src, map[string]string{"swr_auth_token": testToken})
 	planFails(w, postconditionFailed, taskFinding(run, "7"))
 	quotesFinding(t, "index.md.tmpl", taskFinding(run, "7"))
+	// The Failed execution and tasks listed as Harbor's Error: the gate fails the same.
+	planFails(w, postconditionFailed, taskFinding(asHarborError(t, fake, url, run), "7"))
+	relabelFailed(t, fake, "")
 
 	withoutFailures(t, fake, url)
 	run = newestFinishedRun(t, url)
@@ -58,6 +61,14 @@ func testAuditExample(t *testing.T, src string) {
 	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
 	planFails(w, outputPrecondition, finding)
 	quotesFinding(t, "guides/audit-one-policy.md.tmpl", finding)
+	// The Failed execution and tasks listed as Harbor's Error: the gate fails the
+	// same, on the execution's Error and the tasks'.
+	errRun := asHarborError(t, fake, url, run)
+	if errRun.execution.Status != "Error" {
+		t.Fatalf("the audited execution is %s, want it listed as Error", errRun.execution.Status)
+	}
+	planFails(w, outputPrecondition, taskFinding(errRun, "platform-keep-latest-10"))
+	relabelFailed(t, fake, "")
 
 	outputs, warnings := applied(w, "fail_on_failure=false")
 	expectWarnings(t, warnings, checkFailed, finding)
@@ -79,7 +90,7 @@ func testAuditExample(t *testing.T, src string) {
 func (r sampleRun) failedTaskIDs() []int64 {
 	var ids []int64
 	for _, tk := range r.tasks {
-		if tk.Status == "Failed" {
+		if taskFailed(tk) {
 			ids = append(ids, tk.ID)
 		}
 	}
@@ -96,7 +107,7 @@ func auditOutputs(t *testing.T, url string, run sampleRun) map[string]any {
 		if tk.Retained < tk.Total {
 			removed[tk.Repository] += tk.Total - tk.Retained
 		}
-		if tk.Status != "Failed" {
+		if !taskFailed(tk) {
 			continue
 		}
 		failed = append(failed, fmt.Sprintf("%d %s", tk.ID, tk.Repository))
@@ -142,6 +153,15 @@ func testAccountAuditExample(t *testing.T, src string) {
 	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
 	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url, "auth_token": testToken})
 	planFails(w, outputPrecondition, failedMsg)
+	// The Failed executions and tasks listed as Harbor's Error: the same
+	// policies fail, their executions said to have ended Error.
+	relabelFailed(t, fake, "Error")
+	errorMsg, _ := accountAuditFindings(t, expectedAccountAudit(t, url))
+	if errorMsg == failedMsg || !strings.Contains(errorMsg, " Error: ") {
+		t.Fatalf("relabelled, the finding is %q; want the executions said to have ended Error", errorMsg)
+	}
+	planFails(w, outputPrecondition, errorMsg)
+	relabelFailed(t, fake, "")
 
 	fake.ResetRequests()
 	outputs, warnings := applied(w, "fail_on_failure=false")
@@ -229,13 +249,40 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// examples/demo: every task of execution 113, summed up, and each task's line.
+// examples/demo: every task of execution 113, summed up, and each task's line;
+// the same with the Failed tasks listed as Harbor's Error, which then count
+// under their own key, are still the failed tasks, and warn once.
 func testDemoExample(t *testing.T, src string) {
-	_, url := sampleFake(t, nil)
+	fake, url := sampleFake(t, nil)
+	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, demoOutputs(t, url))
+
+	relabelFailed(t, fake, "Error")
+	outputs, warnings = applied(w)
+	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
+	var named []string
+	for _, tk := range run.tasks {
+		if tk.Status == "Error" && len(named) < 3 {
+			named = append(named, fmt.Sprintf("Task %d (repository %q) has status \"Error\".", tk.ID, tk.Repository))
+		}
+	}
+	if run.count("Error") <= 3 {
+		t.Fatalf("the sample's execution 113 has %d Failed tasks, want more than 3", run.count("Error"))
+	}
+	expectWarnings(t, warnings, "Undocumented status in the SWR API response",
+		strings.Join(named, " ")+fmt.Sprintf(" %d tasks in all have a status the API does not document.", run.count("Error")))
+	checkOutputs(t, outputs, demoOutputs(t, url))
+}
+
+// demoOutputs are examples/demo's outputs for execution 113 as the fake lists it.
+func demoOutputs(t *testing.T, url string) map[string]any {
+	t.Helper()
 	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
 	var failed, lines []string
 	for _, tk := range run.tasks {
-		if tk.Status == "Failed" {
+		if taskFailed(tk) {
 			failed = append(failed, fmt.Sprintf("%d %s", tk.ID, tk.Repository))
 		}
 		end := tk.EndTime
@@ -244,13 +291,10 @@ func testDemoExample(t *testing.T, src string) {
 		}
 		lines = append(lines, fmt.Sprintf("%-6d %-22s %-10s %3d/%-3d %s", tk.ID, tk.Repository, tk.Status, tk.Retained, tk.Total, end))
 	}
-	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
-	outputs, warnings := applied(w)
-	noWarnings(t, warnings)
-	checkOutputs(t, outputs, map[string]any{
+	return map[string]any{
 		"tasks_read": len(run.tasks), "tasks_per_status": run.perStatus(), "versions_removed": run.removed(),
 		"failed_tasks": failed, "tasks": lines,
-	})
+	}
 }
 
 // ---- provider blocks, each inside a complete configuration -----------------------
@@ -491,8 +535,8 @@ func testExecutionsExample(t *testing.T, src string) {
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{
 		"latest_run": fmt.Sprintf("%d: %s", latest.ID, latest.Status),
-		"newest_finished_run": fmt.Sprintf("%d: %s, %d of %d tasks Failed", run.execution.ID, run.execution.Status,
-			run.count("Failed"), len(run.tasks)),
+		"newest_finished_run": fmt.Sprintf("%d: %s, %d of %d tasks failed", run.execution.ID, run.execution.Status,
+			run.failed(), len(run.tasks)),
 		"failed_runs": failedRuns,
 	})
 }
@@ -525,7 +569,12 @@ func testTasksGateExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
 	w := snippetWorkdir(t, src, url)
-	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks Failed: %s.", run.count("Failed"), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks failed: %s.", run.failed(), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	// The same tasks listed as Harbor's Error, a status the API does not
+	// document: the gate fails the same, naming the same repositories.
+	run = asHarborError(t, fake, url, run)
+	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks failed: %s.", run.failed(), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	relabelFailed(t, fake, "")
 	withoutFailures(t, fake, url)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
@@ -598,4 +647,32 @@ func testSubTasksExample(t *testing.T, src string) {
 	outputs, warnings := applied(snippetWorkdir(t, src, url))
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"deleted_tags": deleted, "failed_deletions": failed})
+}
+
+// relabelFailed lists the fake's Failed tasks, sub-tasks and executions as
+// status ("" as Failed again).
+func relabelFailed(t *testing.T, fake *fakeapi.Server, status string) {
+	t.Helper()
+	if err := fake.SetAnswers(fakeapi.Answers{FailedStatus: status}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// asHarborError lists the sample's Failed items as Harbor's "Error" and reads
+// run again (the newest finished run when run names its execution, else the
+// tasks of execution 113), after checking that nothing else changed: no task
+// Failed any more, as many failed (taskFailed) as before.
+func asHarborError(t *testing.T, fake *fakeapi.Server, url string, run sampleRun) sampleRun {
+	t.Helper()
+	relabelFailed(t, fake, "Error")
+	read := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
+	if run.execution.ID != 0 {
+		if read = newestFinishedRun(t, url); read.execution.ID != run.execution.ID {
+			t.Fatalf("relabelled, the newest finished run is %d, not %d", read.execution.ID, run.execution.ID)
+		}
+	}
+	if read.count("Failed") != 0 || read.count("Error") != run.count("Failed") || read.failed() != run.failed() || read.failed() == 0 {
+		t.Fatalf("relabelled: %d Failed, %d Error, %d failed; want 0, %d, %d", read.count("Failed"), read.count("Error"), read.failed(), run.count("Failed"), run.failed())
+	}
+	return read
 }

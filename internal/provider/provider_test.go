@@ -183,6 +183,7 @@ func expectedTasks(tasks []fakeapi.Task) knownvalue.Check {
 			"end_time":        timeCheck(t.EndTime),
 			"total":           knownvalue.Int64Exact(t.Total),
 			"retained":        knownvalue.Int64Exact(t.Retained),
+			"failed":          knownvalue.Bool(taskFailed(t)),
 		})
 	})
 }
