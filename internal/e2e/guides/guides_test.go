@@ -109,6 +109,9 @@ func testGatePlan(t *testing.T, h *harness, s snippet) {
 					t.Errorf("the pipeline left no %s to search: %v", f, err)
 				}
 			}
+			if requestLines(t, filepath.Join(dir, "trace.log")) == 0 {
+				t.Error("trace.log has no request line of the provider: the search would miss what the provider logs")
+			}
 			n := mustNotHold(t, dir, c.secrets(), map[string]string{
 				"the failed run's output": failed.output, "the passed run's output": passed.output})
 			t.Logf("searched %d files for %d secrets", n, len(c.secrets()))
