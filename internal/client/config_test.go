@@ -138,6 +138,10 @@ func TestConfig_RegionOnlyWhereNeeded(t *testing.T) {
 	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", Credentials: Credentials{Token: "t"}}); err != nil {
 		t.Errorf("token, endpoint and project id: %v", err)
 	}
+	// As troubleshooting's Missing region row says: an access key pair too.
+	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", Credentials: Credentials{AccessKey: "a", SecretKey: "s"}}); err != nil {
+		t.Errorf("access key pair, endpoint and project id: %v", err)
+	}
 	// Only the project id missing: the message names it, not "them".
 	_, err = New(Config{Endpoint: "http://127.0.0.1:1", IAMEndpoint: "http://127.0.0.1:2", Credentials: Credentials{Token: "t"}})
 	if fields := configErrorFields(t, err); strings.Join(fields, ",") != FieldRegion ||
