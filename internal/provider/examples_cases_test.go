@@ -275,17 +275,17 @@ output "tasks_read" {
 // runProviderBlock runs a provider-block example inside a complete configuration
 // and asserts it read execution 113 whole, with no warning, authenticating as
 // authMethod (the fake records how each request authenticated).
-func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, vars map[string]string, authMethod string) {
+func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, authMethod string) {
 	t.Helper()
-	runProviderBlockReading(t, src, fake, vars, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
+	runProviderBlockReading(t, src, fake, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
 }
 
 // runProviderBlockReading is runProviderBlock for a fake the test cannot read
 // itself (over TLS): want is the number of tasks of execution 113.
-func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, vars map[string]string, authMethod string, want int) {
+func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, authMethod string, want int) {
 	t.Helper()
 	fake.ResetRequests()
-	w := newCLIWorkdir(t, requiredProviders+src+readThrough, vars)
+	w := newCLIWorkdir(t, requiredProviders+src+readThrough, nil)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"tasks_read": want})
@@ -314,7 +314,7 @@ func testProviderTokenExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
 	exportsInComment(t, src, map[string]string{"HW_AUTH_TOKEN": testToken})
-	runProviderBlock(t, src, fake, url, nil, "token")
+	runProviderBlock(t, src, fake, url, "token")
 	for _, r := range fake.Requests() {
 		if strings.HasPrefix(r.Path, "/v3/") {
 			t.Errorf("asked IAM although project_id is set: %s", r.Path)
@@ -327,7 +327,7 @@ func testProviderAccessKeyExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, func(c *fakeapi.Config) { c.Region = "eu-west-101" })
 	aimAtFake(t, url)
 	exportsInComment(t, src, map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
-	runProviderBlock(t, src, fake, url, nil, "aksk")
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/password: an IAM user of the example's account, in
@@ -339,7 +339,7 @@ func testProviderPasswordExample(t *testing.T, src string) {
 	})
 	aimAtFake(t, url)
 	exportsInComment(t, src, map[string]string{"HW_USER_PASSWORD": testPassword})
-	runProviderBlock(t, src, fake, url, nil, "token")
+	runProviderBlock(t, src, fake, url, "token")
 	tokens := 0
 	for _, r := range fake.Requests() {
 		if r.Path == "/v3/auth/tokens" && r.Status == 201 {
@@ -357,7 +357,7 @@ func testProviderEnvironmentExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
 	exportsInComment(t, src, map[string]string{"HW_REGION_NAME": fakeapi.DefaultRegion, "HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
-	runProviderBlock(t, src, fake, url, nil, "aksk")
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/custom-endpoints: its endpoints and CA file are a private
@@ -386,7 +386,7 @@ func testProviderCustomEndpointsExample(t *testing.T, src string) {
 		t.Fatalf("an address of the example is left:\n%s", src)
 	}
 	t.Setenv("HW_AUTH_TOKEN", testToken)
-	runProviderBlockReading(t, src, fake, nil, "token", want)
+	runProviderBlockReading(t, src, fake, "token", want)
 }
 
 // ---- data-source snippets ------------------------------------------------------

@@ -17,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -281,15 +280,19 @@ func mustNotHold(t *testing.T, dir string, secrets map[string]string, extra map[
 		}
 	}
 	files := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	err = fs.WalkDir(root.FS(), ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
 			return err
 		}
-		data, err := os.ReadFile(path)
+		data, err := fs.ReadFile(root.FS(), rel)
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, path)
 		files++
 		check(rel, data)
 		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
@@ -341,7 +344,11 @@ func freePort(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
 }
 
 // copyModule copies the module's files (not .git, the tools or build output)
@@ -349,14 +356,18 @@ func freePort(t *testing.T) string {
 func copyModule(t *testing.T, root, dst string) {
 	t.Helper()
 	skip := map[string]bool{".git": true, ".tools": true, "dist": true, "bin": true}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	src, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	err = fs.WalkDir(src.FS(), ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(root, path)
-		target := filepath.Join(dst, rel)
+		target := filepath.Join(dst, filepath.FromSlash(rel))
 		switch {
-		case skip[d.Name()] && path != root:
+		case skip[d.Name()] && rel != ".":
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -366,7 +377,7 @@ func copyModule(t *testing.T, root, dst string) {
 		case d.IsDir():
 			return os.MkdirAll(target, 0o755)
 		}
-		data, err := os.ReadFile(path)
+		data, err := fs.ReadFile(src.FS(), rel)
 		if err != nil {
 			return err
 		}
