@@ -10,15 +10,10 @@ terraform {
   }
 }
 
-# An IAM token, e.g. issued by your CI, kept out of the configuration.
-variable "swr_auth_token" {
-  type      = string
-  sensitive = true
-}
-
+# Credentials from the environment, e.g. an IAM token issued by your CI as
+# HW_AUTH_TOKEN: a variable's value would be written into a saved plan file.
 provider "swr" {
-  region     = "cn-north-4"
-  auth_token = var.swr_auth_token
+  region = "cn-north-4"
 }
 
 # The real (not dry) runs of the policy, newest first.

@@ -64,8 +64,12 @@ func (cfg Config) check() (checkedConfig, error) {
 	}
 	if cfg.Region == "" {
 		if len(missing) > 0 {
+			them := "them"
+			if len(missing) == 1 {
+				them = missing[0]
+			}
 			errs = append(errs, &ConfigError{Field: FieldRegion, Reason: fmt.Sprintf(
-				"no region is set, and without one the default %s cannot be found (set them, or a region)", joinAnd(missing))})
+				"no region is set, and without one the default %s cannot be found: set %s, or a region", joinAnd(missing), them)})
 		}
 		return out, errors.Join(errs...)
 	}

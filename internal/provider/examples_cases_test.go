@@ -34,7 +34,8 @@ func testProviderExample(t *testing.T, src string) {
 	if run.execution.ID == sampleExecutions(t, url)[0].ID || run.count("Failed") == 0 {
 		t.Fatalf("the sample no longer has a running newest execution and a failed finished one (%d)", run.execution.ID)
 	}
-	w := newCLIWorkdir(t, src, map[string]string{"swr_auth_token": testToken})
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, nil)
 	planFails(w, postconditionFailed, taskFinding(run, "7"))
 	quotesFinding(t, "index.md.tmpl", taskFinding(run, "7"))
 	// The Failed execution and tasks listed as Harbor's Error: the gate fails the same.
@@ -58,7 +59,8 @@ func testAuditExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	run := newestFinishedRun(t, url)
 	finding := taskFinding(run, "platform-keep-latest-10")
-	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url})
 	planFails(w, outputPrecondition, finding)
 	quotesFinding(t, "guides/audit-one-policy.md.tmpl", finding)
 	// The Failed execution and tasks listed as Harbor's Error: the gate fails the
@@ -254,7 +256,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // under their own key, are still the failed tasks, and warn once.
 func testDemoExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
-	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url})
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, demoOutputs(t, url))
@@ -316,17 +319,17 @@ output "tasks_read" {
 // runProviderBlock runs a provider-block example inside a complete configuration
 // and asserts it read execution 113 whole, with no warning, authenticating as
 // authMethod (the fake records how each request authenticated).
-func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, vars map[string]string, authMethod string) {
+func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, authMethod string) {
 	t.Helper()
-	runProviderBlockReading(t, src, fake, vars, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
+	runProviderBlockReading(t, src, fake, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
 }
 
 // runProviderBlockReading is runProviderBlock for a fake the test cannot read
 // itself (over TLS): want is the number of tasks of execution 113.
-func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, vars map[string]string, authMethod string, want int) {
+func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, authMethod string, want int) {
 	t.Helper()
 	fake.ResetRequests()
-	w := newCLIWorkdir(t, requiredProviders+src+readThrough, vars)
+	w := newCLIWorkdir(t, requiredProviders+src+readThrough, nil)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"tasks_read": want})
@@ -337,11 +340,25 @@ func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, var
 	}
 }
 
-// examples/provider/token: a token and a project id, so no project lookup.
+// exportsInComment asserts that the example's comment exports each variable the
+// case sets: the example tells users where its credentials come from.
+func exportsInComment(t *testing.T, src string, env map[string]string) {
+	t.Helper()
+	for k, v := range env {
+		if !strings.Contains(src, k+"=") {
+			t.Errorf("the example's comment does not set %s", k)
+		}
+		t.Setenv(k, v)
+	}
+}
+
+// examples/provider/token: a token (from HW_AUTH_TOKEN) and a project id, so no
+// project lookup.
 func testProviderTokenExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"swr_auth_token": testToken}, "token")
+	exportsInComment(t, src, map[string]string{"HW_AUTH_TOKEN": testToken})
+	runProviderBlock(t, src, fake, url, "token")
 	for _, r := range fake.Requests() {
 		if strings.HasPrefix(r.Path, "/v3/") {
 			t.Errorf("asked IAM although project_id is set: %s", r.Path)
@@ -353,7 +370,8 @@ func testProviderTokenExample(t *testing.T, src string) {
 func testProviderAccessKeyExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, func(c *fakeapi.Config) { c.Region = "eu-west-101" })
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"access_key": testAccessKey, "secret_key": testSecretKey}, "aksk")
+	exportsInComment(t, src, map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/password: an IAM user of the example's account, in
@@ -364,7 +382,8 @@ func testProviderPasswordExample(t *testing.T, src string) {
 		c.Users = []fakeapi.User{{Name: "ci-reader", Password: testPassword, Domain: "example-account"}}
 	})
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"password": testPassword}, "token")
+	exportsInComment(t, src, map[string]string{"HW_USER_PASSWORD": testPassword})
+	runProviderBlock(t, src, fake, url, "token")
 	tokens := 0
 	for _, r := range fake.Requests() {
 		if r.Path == "/v3/auth/tokens" && r.Status == 201 {
@@ -381,15 +400,8 @@ func testProviderPasswordExample(t *testing.T, src string) {
 func testProviderEnvironmentExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
-	t.Setenv("HW_REGION_NAME", fakeapi.DefaultRegion)
-	t.Setenv("HW_ACCESS_KEY", testAccessKey)
-	t.Setenv("HW_SECRET_KEY", testSecretKey)
-	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY"} {
-		if !strings.Contains(src, v+"=") {
-			t.Errorf("the example's comment does not set %s", v)
-		}
-	}
-	runProviderBlock(t, src, fake, url, nil, "aksk")
+	exportsInComment(t, src, map[string]string{"HW_REGION_NAME": fakeapi.DefaultRegion, "HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/custom-endpoints: its endpoints and CA file are a private
@@ -418,7 +430,7 @@ func testProviderCustomEndpointsExample(t *testing.T, src string) {
 		t.Fatalf("an address of the example is left:\n%s", src)
 	}
 	t.Setenv("HW_AUTH_TOKEN", testToken)
-	runProviderBlockReading(t, src, fake, nil, "token", want)
+	runProviderBlockReading(t, src, fake, "token", want)
 }
 
 // ---- data-source snippets ------------------------------------------------------

@@ -67,8 +67,11 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 				Computed:            true,
 			},
 			"versions_removed": schema.Int64Attribute{
-				MarkdownDescription: "`versions_total - versions_retained`: the versions the tasks listed did not keep (for a dry run, would not keep), whatever their status; not confirmed deletions, which are the sub-tasks with `action` `DEL` and `status` `Succeed`." + saturationNote,
-				Computed:            true,
+				MarkdownDescription: "`versions_total - versions_retained`: the versions the execution deleted. Harbor counts a task's `retained` as its `total` minus the " +
+					"deletions that succeeded, so a deletion that failed counts as retained and a failed run counts only what it deleted; a dry run " +
+					"deletes nothing, and its number is what a real run would have deleted. The deletions themselves are the sub-tasks with " +
+					"`action` `DEL` and `status` `Succeed` (`swr_retention_execution_sub_tasks`)." + saturationNote,
+				Computed: true,
 			},
 			"tasks": taskItems.listAttribute("The tasks, in the API's order. An execution without tasks gives an empty list."),
 		},
@@ -97,7 +100,7 @@ var taskItems = newItemType("Task", func(t client.Task) string {
 	timeField("start_time", "Start time", func(t client.Task) string { return t.StartTime }),
 	timeField("end_time", "End time; null while the task runs", func(t client.Task) string { return t.EndTime }),
 	countField("total", "Number of artifact versions the task considered.", func(t client.Task) int64 { return t.Total }),
-	countField("retained", "Number of artifact versions the task kept; `total - retained` were removed.",
+	countField("retained", "Number of artifact versions the task kept: `total` minus the deletions that succeeded, so `total - retained` were deleted (in a dry run, would have been).",
 		func(t client.Task) int64 { return t.Retained }, atMost("total", func(t client.Task) int64 { return t.Total })),
 )
 
