@@ -9,6 +9,18 @@ import (
 // a task's life.
 var TaskStatuses = []string{"Initialized", "Pending", "InProgress", "Succeed", "Failed", "Stopped"}
 
+// statusCanChange reports whether a task or sub-task with this status can still
+// change it, and so leave a listing filtered on it: every status but the final
+// three (Succeed, Failed, Stopped never change), and any status the API does not
+// document, since nothing says it is final.
+func statusCanChange(status string) bool {
+	switch status {
+	case "Succeed", "Failed", "Stopped":
+		return false
+	}
+	return true
+}
+
 // Task is one repository's share of a retention policy execution.
 type Task struct {
 	ID             int64  `json:"id"`
@@ -52,7 +64,7 @@ func (in ListTasksInput) Filters() Filters { return Filters{sent("status", in.St
 // ignores it.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
 	const what = "retention execution tasks"
-	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), func(t Task) int64 { return t.ID },
+	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), leaving{filter: statusCanChange(in.Status)}, func(t Task) int64 { return t.ID },
 		in.path("tasks")...)
 	if err != nil || in.Status == "" {
 		return tasks, err
