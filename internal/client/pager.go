@@ -501,18 +501,18 @@ func (p *pass[T, K]) wantPages() int {
 }
 
 // endedBy reports whether a pass that is not strict asks for no page from index
-// i on: one at least concurrency after the first short page, or, when that page
-// is probed (probeShort), any after the one page that tells.
-func (p *pass[T, K]) endedBy(i, concurrency int) bool {
+// i on, judging only by the pages that have surely arrived when page i is due
+// (those before from, and those at least concurrency before i), so that a read
+// costs the same requests however the timing falls: one at least concurrency
+// after the first short page, or, when that page is probed (probeShort), any
+// after the one page that tells.
+func (p *pass[T, K]) endedBy(i, from, concurrency int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch {
-	case p.short < 0:
+	if p.short < 0 || p.short > max(i-concurrency, from-1) {
 		return false
-	case p.perPage || p.probeShort:
-		return i > p.short+1
 	}
-	return p.short <= i-concurrency
+	return !p.probeShort || i > p.short+1
 }
 
 // single reports whether the pass's first page was the whole listing and nothing
@@ -665,7 +665,7 @@ func (l listing[T, K]) dispatch(ctx context.Context, p *pass[T, K], from, concur
 			case <-gctx.Done():
 			}
 		}
-		if gctx.Err() != nil || !p.strict && p.endedBy(i, concurrency) {
+		if gctx.Err() != nil || !p.strict && p.endedBy(i, from, concurrency) {
 			break
 		}
 		index, done := i, make(chan struct{})
