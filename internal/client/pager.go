@@ -703,10 +703,10 @@ func (l listing[T, K]) logRead(ctx context.Context, p *pass[T, K], passes, reque
 	if l.logger == nil {
 		return
 	}
-	fields := func(more ...any) map[string]any {
+	fields := func(key string, value any) map[string]any {
 		f := map[string]any{"list": l.what, "listed": listed, "requests": requests}
-		for i := 0; i+1 < len(more); i += 2 {
-			f[more[i].(string)] = more[i+1]
+		if key != "" {
+			f[key] = value
 		}
 		return f
 	}
@@ -719,7 +719,7 @@ func (l listing[T, K]) logRead(ctx context.Context, p *pass[T, K], passes, reque
 	switch {
 	case p.strict:
 	case !p.hasTotal:
-		l.logger.Debug(ctx, "SWR API listing without a total: read until a short page", fields())
+		l.logger.Debug(ctx, "SWR API listing without a total: read until a short page", fields("", nil))
 	case listed < p.total:
 		l.logger.Debug(ctx, "SWR API total counts more than the filter matched (the unfiltered set): read until a short page", fields("total", p.total))
 	}
