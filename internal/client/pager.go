@@ -144,7 +144,9 @@ type listing[T any, K cmp.Ordered] struct {
 //     lists items the API listed. A pass with an id twice (an item came in before
 //     a page already read) or a short page in the middle is no such proof, and an
 //     item that came in and left again during it could hide a skip: it is read
-//     again. A listing that keeps losing items fails after maxPasses.
+//     again. A listing that keeps losing items fails after maxPasses. The items
+//     come in the API's order when the two passes read the same pages, sorted by
+//     id when the list moved.
 //
 // A listing that cannot lose items (an execution's unfiltered tasks and
 // sub-tasks, which Harbor deletes only with their execution, or tasks filtered on
@@ -220,7 +222,12 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 			l.logRead(ctx, p, n, requests, len(items))
 			return items, nil
 		case l.canLose && candidate != nil && p.listsEvery(candidate):
+			// The API's order when the list held still (two passes, the same
+			// pages); sorted by id when it moved, as for any listing that moved.
 			items := candidate.inOrder()
+			if n > 2 || p.moved != "" || candidate.moved != "" || p.signature() != candidate.signature() {
+				items = sortedByID(candidate.byID(), l.id)
+			}
 			l.logRead(ctx, p, n, requests, len(items))
 			return items, nil
 		case !l.canLose && p.moved == "":
@@ -268,8 +275,12 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 			return items, nil
 		}
 	}
+	again := "read it again once the execution has finished"
+	if l.canLose {
+		again = "read it again once fewer changes are under way"
+	}
 	return nil, &InconsistentListError{What: l.what, Attempts: maxPasses, Reason: fmt.Sprintf(
-		"the list kept changing while it was read (%s); read it again once the execution has finished", lastMove)}
+		"the list kept changing while it was read (%s); %s", lastMove, again)}
 }
 
 // readUnfiltered reads the unfiltered listing instead of a filtered one whose API
@@ -598,6 +609,15 @@ func (p *pass[T, K]) addTo(all map[K]T) (added int) {
 		}
 	}
 	return added
+}
+
+// byID is the pass's items by id.
+func (p *pass[T, K]) byID() map[K]T {
+	all := make(map[K]T, p.items)
+	for _, item := range p.inOrder() {
+		all[p.id(item)] = item
+	}
+	return all
 }
 
 // signature identifies what the pass read: every page's total and ids.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -441,4 +442,55 @@ func TestPager_NoScheduleOfChangesMissesAnItem(t *testing.T) {
 		}
 	}
 	t.Logf("%d schedules, %d ended in an InconsistentListError", runs, failed)
+}
+
+// A listing that can lose items and changes between every two requests (one item
+// deleted on the first page, one created at the end) is never confirmed: after
+// maxPasses sequential passes the read fails, saying what went and to read again
+// later; never a partial list.
+func TestPager_ListThatKeepsLosingItemsFails(t *testing.T) {
+	api := newLiveAPI(450, func(int64) string { return "" })
+	for request := 2; request <= 100; request++ {
+		api.before[request] = func(a *liveAPI) {
+			a.remove(a.items[10].id)
+			a.insert(len(a.items), "")
+		}
+	}
+	got, err := readMatching(losingListing(api, "", 4), "")
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || got != nil || inconsistent.Attempts != maxPasses {
+		t.Fatalf("%d items, err %v", len(got), err)
+	}
+	for _, want := range []string{"the list kept changing while it was read", "listed by one pass were gone from the next", "read it again once fewer changes are under way"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if api.calls != maxPasses*5 {
+		t.Errorf("%d requests, want %d sequential passes of 5", api.calls, maxPasses)
+	}
+}
+
+// Order: a listing that can lose items and held still comes in the API's order
+// (here not id order); one that moved, sorted by id.
+func TestPager_ListThatCanLoseItemsKeepsTheAPIOrderWhenStill(t *testing.T) {
+	for _, moved := range []bool{false, true} {
+		api := newLiveAPI(250, func(int64) string { return "" })
+		slices.Reverse(api.items)
+		if moved {
+			api.before[2] = func(a *liveAPI) { a.remove(a.items[5].id) }
+		}
+		got, err := readMatching(losingListing(api, "", 1), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]int64, len(got))
+		for i, it := range got {
+			ids[i] = it.id
+		}
+		descending := slices.IsSortedFunc(ids, func(a, b int64) int { return int(b - a) })
+		if moved == descending || !moved && len(ids) != 250 || moved && !slices.IsSorted(ids) {
+			t.Errorf("moved %v: ids %v...%v", moved, ids[:3], ids[len(ids)-3:])
+		}
+	}
 }
