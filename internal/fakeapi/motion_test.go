@@ -368,3 +368,17 @@ func TestListingQuirks_FilterPerPage(t *testing.T) {
 		t.Fatalf("without the quirk: total %d, %d listed", failed.Total, len(failed.Tasks))
 	}
 }
+
+// Tasks gives the tasks in the order the listing lists them, Harbor's once a
+// motion stored them so; nil for an execution the fake does not hold.
+func TestTasks_InListingOrder(t *testing.T) {
+	fake, base := fakeapi.Start(t, testConfig())
+	fake.SetTasks(movingExec, fakeapi.GenerateTasks(30, 40, 1))
+	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionLeave, List: fakeapi.ListTasks, Every: 1000, Execution: movingExec})
+	if got, want := taskIDs(fake.Tasks(movingExec)), taskIDs(listTasks(t, base, "").Tasks); !slices.Equal(got, want) {
+		t.Fatalf("Tasks %v\nlisting %v", got, want)
+	}
+	if fake.Tasks(fakeapi.ExecutionKey{InstanceID: "ins-move", Namespace: "ns", PolicyID: 3, ExecutionID: 31}) != nil {
+		t.Fatal("tasks of an execution the fake does not hold")
+	}
+}
