@@ -45,15 +45,7 @@ func TestListTasks_TaskLeavingInProgressIsNotMissed(t *testing.T) {
 	for _, concurrency := range []int{1, 4} {
 		where := fmt.Sprintf("P=%d", concurrency)
 		fake, url := startFake(t)
-		tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 400, 1)
-		var inProgress []int64
-		for i := range tasks {
-			tasks[i].Status = "Succeed"
-			if i%8 < 3 {
-				tasks[i].Status = "InProgress"
-				inProgress = append(inProgress, tasks[i].ID)
-			}
-		}
+		tasks, inProgress := tasksWhere(400, "InProgress", func(i int) bool { return i%8 < 3 })
 		fake.SetTasks(testKey(testRef), tasks)
 		fake.SetListingQuirks(fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered})
 		// In Harbor's order the 10th InProgress task is on the first page.
@@ -91,6 +83,21 @@ func TestListTasks_TaskLeavingInProgressIsNotMissed(t *testing.T) {
 			t.Errorf("%s: %d requests, want 3 passes of 3", where, requests)
 		}
 	}
+}
+
+// tasksWhere generates n tasks of testRef, those at the indices ok selects with
+// status, the others Succeed, and returns them with the ids of the former.
+func tasksWhere(n int, status string, ok func(i int) bool) ([]fakeapi.Task, []int64) {
+	tasks := fakeapi.GenerateTasks(testRef.ExecutionID, n, 1)
+	var ids []int64
+	for i := range tasks {
+		tasks[i].Status = "Succeed"
+		if ok(i) {
+			tasks[i].Status = status
+			ids = append(ids, tasks[i].ID)
+		}
+	}
+	return tasks, ids
 }
 
 func idsOfTasks(tasks []Task) []int64 {
@@ -156,15 +163,7 @@ func TestListTasks_PerPageFilterReadsEveryFailedTask(t *testing.T) {
 	for _, concurrency := range []int{1, 4} {
 		where := fmt.Sprintf("P=%d", concurrency)
 		fake, url := startFake(t)
-		tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 1000, 1)
-		var failed []int64
-		for i := range tasks {
-			tasks[i].Status = "Succeed"
-			if i%10 == 9 {
-				tasks[i].Status = "Failed"
-				failed = append(failed, tasks[i].ID)
-			}
-		}
+		tasks, failed := tasksWhere(1000, "Failed", func(i int) bool { return i%10 == 9 })
 		fake.SetTasks(testKey(testRef), tasks)
 		fake.SetListingQuirks(fakeapi.ListingQuirks{FilterPerPage: true})
 		c := newTestClient(t, url, func(cfg *Config) { cfg.MaxConcurrentRequests = concurrency })

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -135,8 +136,10 @@ func namespaceIDs(fake *fakeapi.Server, n int) []string {
 func nextNumbers(start []string, n int) []string {
 	var last int
 	for _, id := range start {
-		var v int
-		fmt.Sscan(id, &v)
+		v, err := strconv.Atoi(id)
+		if err != nil {
+			panic(fmt.Sprintf("fixture id %q is no number", id))
+		}
 		last = max(last, v)
 	}
 	var out []string
