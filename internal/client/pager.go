@@ -117,36 +117,40 @@ type listing[T any, K cmp.Ordered] struct {
 //     Empty, the listing ended there. Not empty, the API filters each page after
 //     paging (a gateway may), so short pages say nothing of the end: the listing
 //     is read unfiltered instead (listing.unfiltered) and filtered by the caller.
+//     A per-page filter whose page after the short one happens to hold no match
+//     cannot be told from the end of the list.
 //
 // A listing whose items can leave it (canLose) is read page after page, and:
 //   - a first page that is the whole listing (short, or all of a total) is
 //     returned: one answer is atomic;
-//   - otherwise a pass A is returned once it is clean (read page after page, no id
-//     twice, every page full up to its last) and the pass after it lists every id
-//     A listed. A is complete. The facts it rests on (the API README, "Lists that
-//     move while they are read"): a page is a slice of the list as it is when the
-//     API answers; items keep their relative order while they are listed (ids,
-//     creation and start times do not change; new items come in anywhere); an
-//     item that leaves (deleted, or no longer matching) does not come back during
-//     the read (ids are never reused; a task's status only moves forward; a
-//     namespace made private and public again, an instance whose status leaves and
-//     comes back, a policy renamed and renamed back, all within one read, are
-//     outside this argument); a total is at least the number of items listed. The argument: let x be an item
-//     in the listing throughout A that A did not list, and s_i the moment page i of A was
-//     answered. Page 0 was full (a short page 0 is the whole list, x with it), and
-//     the last page k ends the list at s_k, so x sits before page k's offset at
-//     s_k. Let j+1 be the first page before whose offset x sits at s_{j+1}; every
-//     page i <= j was full and x after it at s_i, so its items come before x in
-//     the order. Those 100(j+1) items, all different, were listed at s_i <= s_j and
-//     listed again by the next pass, so they never left, and at s_{j+1} they are
-//     all still before x: x sits at offset 100(j+1) or later, a contradiction. So
-//     every item listed throughout A is in A; A lists no id twice; and A only
-//     lists items the API listed. A pass with an id twice (an item came in before
-//     a page already read) or a short page in the middle is no such proof, and an
-//     item that came in and left again during it could hide a skip: it is read
-//     again. A listing that keeps losing items fails after maxPasses. The items
-//     come in the API's order when the two passes read the same pages, sorted by
-//     id when the list moved.
+//   - otherwise a pass A is returned once it is clean (read page after page, no
+//     id twice, every page full up to its last) and the pass after it lists
+//     every id A listed. A is complete. The facts it rests on (the API README,
+//     "Lists that move while they are read"): a page is a slice of the list as
+//     it is when the API answers; items keep their relative order while they
+//     are listed (ids, creation and start times do not change; new items come
+//     in anywhere); an item that leaves (deleted, or no longer matching) does
+//     not come back during the read (ids are never reused; a task's status only
+//     moves forward; a namespace made private and public again, an instance
+//     whose status leaves and comes back, a policy renamed and renamed back,
+//     all within one read, are outside this argument); a total is at least the
+//     number of items listed. The argument: let x be an item in the listing
+//     throughout A that A did not list, and s_i the moment page i of A was
+//     answered. Page 0 was full (a short page 0 is the whole list, x with it),
+//     and the last page k ends the list at s_k, so x, not on page k, sits
+//     before page k's offset at s_k. Let j+1 be the first page before whose
+//     offset x sits at s_{j+1}: every page i <= j was full and x after it at
+//     s_i, so its items come before x in the order. Those 100(j+1) items, all
+//     different, were listed at s_i <= s_j and listed again by the next pass,
+//     so they never left, and at s_{j+1} they are all still before x: x sits at
+//     offset 100(j+1) or later, contradicting the choice of j+1. So every item
+//     in the listing throughout A is in A; A lists no id twice; and A lists
+//     only items the API listed. A pass with an id twice (an item came in
+//     before a page already read) or a short page in the middle is no such
+//     proof, and an item that came in and left again during it could hide a
+//     skip: it is read again. A listing that keeps losing items fails after
+//     maxPasses. The items come in the API's order when the two passes read the
+//     same pages, sorted by id when the list moved.
 //
 // A listing that cannot lose items (an execution's unfiltered tasks and
 // sub-tasks, which Harbor deletes only with their execution, or tasks filtered on
