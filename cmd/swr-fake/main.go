@@ -4,7 +4,7 @@
 //	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
 //	    [-redirect-to URL] [-require-password] [-rotate-token-after N] [-hang-first] [-junk-request-ids]
-//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
+//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset] [-filter-per-page]
 //	    [-time-layout rfc3339|fractional|offset|no-zone|no-zone-t|garbage]
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
@@ -104,6 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
 	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
 	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
+	fs.BoolVar(&o.quirks.FilterPerPage, "filter-per-page", false, "list calls page the unfiltered items, then filter each page, as a gateway may (total: every item)")
 	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+fakeapi.JoinNames(fakeapi.TimeLayouts))
 	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
@@ -375,7 +376,8 @@ func printBanner(w io.Writer, base string, o options) {
 		fmt.Fprintf(w, "  misbehaviour: %s\n", m)
 	}
 	if o.quirks != (fakeapi.ListingQuirks{}) {
-		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v\n", o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset)
+		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v, filter per page %v\n",
+			o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset, o.quirks.FilterPerPage)
 	}
 	if o.timeLayout != string(fakeapi.TimeRFC3339) || o.unsetEndTime != string(fakeapi.EndTimeEmpty) {
 		fmt.Fprintf(w, "  times: layout %s, unset end_time %s\n", o.timeLayout, o.unsetEndTime)

@@ -68,3 +68,16 @@ func (set StatusSet) Failed(status string, finished bool) bool {
 	}
 	return false
 }
+
+// statusCanChange reports whether a task or sub-task with this status can still
+// change it, and so leave a listing filtered on it: every status the table does
+// not call finished, and any status the API does not document, since nothing says
+// it is final.
+func statusCanChange(status string) bool {
+	for _, s := range statusTable {
+		if s.name == status {
+			return !s.finished
+		}
+	}
+	return true
+}

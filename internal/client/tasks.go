@@ -48,7 +48,7 @@ func (in ListTasksInput) Filters() Filters { return Filters{sent("status", in.St
 // ignores it.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
 	const what = "retention execution tasks"
-	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), func(t Task) int64 { return t.ID },
+	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), leaving{filter: statusCanChange(in.Status)}, func(t Task) int64 { return t.ID },
 		in.path("tasks")...)
 	if err != nil || in.Status == "" {
 		return tasks, err

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -61,6 +62,11 @@ type ListingQuirks struct {
 	IgnoreFilters bool
 	// IgnoreOffset answers every page as if offset were 0: a server that pages wrong.
 	IgnoreOffset bool
+	// FilterPerPage pages the unfiltered items, then filters each page, as a
+	// gateway in front of the API may: pages are short in the middle of a
+	// listing, and total counts the unfiltered items (TotalFiltered and
+	// TotalUnfiltered alike: the gateway passes on the API's total).
+	FilterPerPage bool
 }
 
 // SetListingQuirks changes how the list calls answer from now on.
@@ -104,7 +110,14 @@ func listPage[T any](key string, items []T, p pageQuery, keep func(*T) bool, q L
 	if q.IgnoreOffset {
 		p.offset = 0
 	}
-	paged, matched := paginate(items, p, keep)
+	var paged []T
+	matched := 0
+	if q.FilterPerPage && keep != nil {
+		paged, matched = paginate(items, p, nil)
+		paged = slices.DeleteFunc(paged, func(item T) bool { return !keep(&item) })
+	} else {
+		paged, matched = paginate(items, p, keep)
+	}
 	page := render(paged) // times written as the fake is told to (times.go)
 	switch q.Total {
 	case TotalUnfiltered:
