@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
@@ -263,4 +265,47 @@ func TestAccAccountAuditExample_Scale(t *testing.T) {
 		t.Logf("account audit plan, 3 instances x 20 policies, 10 ms latency, %s, max_requests_in_flight %d: %d requests in %s, at most %d in flight",
 			filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), limit, len(reqs), elapsed.Round(time.Millisecond), peak)
 	}
+}
+
+// addFindings adds the outputs findings and findings_per_kind of
+// examples/account-audit: the report of the audit package (whose tests judge
+// each kind against the fake) read over HTTP, as the data source must map it.
+func (a *accountAudit) addFindings(t *testing.T, url string) {
+	t.Helper()
+	c, err := client.New(client.Config{Region: fakeapi.DefaultRegion, Endpoint: url, IAMEndpoint: url,
+		ProjectID: fakeapi.DefaultProjectID, Credentials: client.Credentials{Token: testToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := audit.Run(context.Background(), c, audit.Options{VersionsRemoved: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orNull := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	idOrNull := func(n int64) any {
+		if n == 0 {
+			return nil
+		}
+		return n
+	}
+	findings := []any{}
+	for _, f := range report.Findings {
+		findings = append(findings, map[string]any{
+			"kind": string(f.Kind), "instance_id": f.InstanceID, "namespace": orNull(f.Namespace),
+			"policy_id": idOrNull(f.PolicyID), "policy_name": orNull(f.PolicyName),
+			"execution_id": idOrNull(f.ExecutionID), "execution_status": orNull(f.ExecutionStatus),
+			"repositories": append([]string{}, f.Repositories...), "message": f.Message,
+		})
+	}
+	perKind := map[string]any{}
+	for k, n := range report.Summary {
+		perKind[string(k)] = n
+	}
+	a.outputs["findings"] = findings
+	a.outputs["findings_per_kind"] = perKind
 }

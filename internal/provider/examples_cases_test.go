@@ -132,18 +132,36 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// examples/account-audit: by default the failed policy stops the plan (and the
-// namespaces without a policy warn); with fail_on_failure=false both findings
-// warn and every output is what the account holds; without failures only the
-// namespaces warn. The instance that is not running is never read.
+// examples/account-audit (the data source) and examples/account-audit-hcl (the
+// same audit built from the list data sources): by default the failed policy
+// stops the plan (the data source's postcondition, the chain's output
+// precondition), and the namespaces without a policy warn; with
+// fail_on_failure=false both findings warn and every output is what the account
+// holds; without failures only the namespaces warn. The instance that is not
+// running is never read. Credentials come from the environment: neither example
+// has a variable for a secret.
 func testAccountAuditExample(t *testing.T, src string) {
+	testAccountAudit(t, src, postconditionFailed, true)
+}
+
+func testAccountAuditHCLExample(t *testing.T, src string) {
+	testAccountAudit(t, src, outputPrecondition, false)
+}
+
+// testAccountAudit runs one of the two account audits; gate is the error title
+// of its gate, and withFindings says it has the data source's findings outputs.
+func testAccountAudit(t *testing.T, src, gate string, withFindings bool) {
 	fake, url := sampleFake(t, nil)
+	t.Setenv("HW_AUTH_TOKEN", testToken)
 	want := expectedAccountAudit(t, url)
 	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
-	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url, "auth_token": testToken})
-	planFails(w, outputPrecondition, failedMsg)
+	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url})
+	planFails(w, gate, failedMsg)
 
 	fake.ResetRequests()
+	if withFindings {
+		want.addFindings(t, url)
+	}
 	outputs, warnings := applied(w, "fail_on_failure=false")
 	expectWarnings(t, warnings, checkFailed, unprotectedMsg, failedMsg)
 	checkOutputs(t, outputs, want.outputs)
@@ -157,6 +175,9 @@ func testAccountAuditExample(t *testing.T, src string) {
 	want = expectedAccountAudit(t, url)
 	if as[map[string]any](t, want.outputs["summary"])["failed_policies"] != 0 {
 		t.Fatalf("the account without failures still has failed policies: %v", want.outputs["failed_policies"])
+	}
+	if withFindings {
+		want.addFindings(t, url)
 	}
 	outputs, warnings = applied(w)
 	expectWarnings(t, warnings, checkFailed, unprotectedMsg)

@@ -31,9 +31,10 @@ import (
 //     and no provider block; the case adds required_providers, and the provider
 //     is configured from the environment (region, endpoints, token).
 var exampleCases = map[string]func(*testing.T, string){
-	"account-audit": testAccountAuditExample,
-	"audit":         testAuditExample,
-	"demo":          testDemoExample,
+	"account-audit":     testAccountAuditExample,
+	"account-audit-hcl": testAccountAuditHCLExample,
+	"audit":             testAuditExample,
+	"demo":              testDemoExample,
 
 	"provider":                  testProviderExample,
 	"provider/access-key":       testProviderAccessKeyExample,
