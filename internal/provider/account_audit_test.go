@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -272,15 +271,7 @@ func TestAccAccountAuditExample_Scale(t *testing.T) {
 // each kind against the fake) read over HTTP, as the data source must map it.
 func (a *accountAudit) addFindings(t *testing.T, url string) {
 	t.Helper()
-	c, err := client.New(client.Config{Region: fakeapi.DefaultRegion, Endpoint: url, IAMEndpoint: url,
-		ProjectID: fakeapi.DefaultProjectID, Credentials: client.Credentials{Token: testToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	report, err := audit.Run(context.Background(), c, audit.Options{VersionsRemoved: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	report := auditReport(t, url, audit.Options{VersionsRemoved: true})
 	orNull := func(s string) any {
 		if s == "" {
 			return nil
