@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -619,4 +621,40 @@ func testSubTasksExample(t *testing.T, src string) {
 	outputs, warnings := applied(snippetWorkdir(t, src, url))
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"deleted_tags": deleted, "failed_deletions": failed})
+}
+
+// examples/data-sources/swr_retention_audit: the sample's failed run stops the
+// plan with its finding's message; without failures every finding is in the
+// output, grouped by kind, and the summary counts them, as the audit package
+// reports the account with the snippet's arguments.
+func testRetentionAuditExample(t *testing.T, src string) {
+	fake, url := sampleFake(t, nil)
+	opts := audit.Options{VersionsRemoved: true, StaleAfter: 192 * time.Hour, StuckAfter: 24 * time.Hour,
+		Requirements: audit.Requirements{MinVersionsKept: 10, RequiredKeptTags: []string{"release-*"}}}
+	w := snippetWorkdir(t, src, url)
+	var failed []string
+	for _, f := range auditReport(t, url, opts).Findings {
+		if f.Kind == audit.FailedRun {
+			failed = append(failed, f.Message)
+		}
+	}
+	if len(failed) == 0 {
+		t.Fatal("the sample account has no failed run")
+	}
+	planFails(w, postconditionFailed, strings.Join(failed, "\n"))
+
+	withoutFailures(t, fake, url)
+	report := auditReport(t, url, opts)
+	byKind := map[string]any{}
+	for _, f := range report.Findings {
+		msgs, _ := byKind[string(f.Kind)].([]string)
+		byKind[string(f.Kind)] = append(msgs, f.Message)
+	}
+	summary := map[string]any{}
+	for k, n := range report.Summary {
+		summary[string(k)] = n
+	}
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, map[string]any{"findings": byKind, "summary": summary})
 }

@@ -46,6 +46,7 @@ var exampleCases = map[string]func(*testing.T, string){
 	"data-sources/swr_instances":                                  testInstancesExample,
 	"data-sources/swr_namespaces":                                 testNamespacesExample,
 	"data-sources/swr_retention_policies":                         testPoliciesExample,
+	"data-sources/swr_retention_audit":                            testRetentionAuditExample,
 	"data-sources/swr_retention_executions":                       testExecutionsExample,
 	"data-sources/swr_retention_execution_tasks":                  testTasksExample,
 	"data-sources/swr_retention_execution_tasks/failed-tasks":     testFailedTasksExample,

@@ -202,7 +202,9 @@ func TestAccRetentionAuditDataSource_WithoutVersionsRemoved(t *testing.T) {
 func TestAccRetentionAuditDataSource_Errors(t *testing.T) {
 	clearProviderEnv(t)
 	fake, url := sampleFake(t, nil)
-	cfg := func(args ...string) string { return providerConfig(url, authToken).data("retention_audit", "a", args...).String() }
+	cfg := func(args ...string) string {
+		return providerConfig(url, authToken).data("retention_audit", "a", args...).String()
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
