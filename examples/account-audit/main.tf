@@ -144,8 +144,8 @@ output "summary" {
 }
 
 output "findings" {
-  description = "Every finding of the audit (kind, instance, namespace, policy, execution, repositories, message), sorted."
-  value       = local.audit.findings
+  description = "Every finding of the audit, one line each, by kind (data.swr_retention_audit.account.findings has them as objects)."
+  value       = { for f in local.audit.findings : f.kind => f.message... }
 }
 
 output "findings_per_kind" {

@@ -266,37 +266,12 @@ func TestAccAccountAuditExample_Scale(t *testing.T) {
 	}
 }
 
-// addFindings adds the outputs findings and findings_per_kind of
-// examples/account-audit: the report of the audit package (whose tests judge
-// each kind against the fake) read over HTTP, as the data source must map it.
+// addFindings adds the outputs findings (the messages by kind) and
+// findings_per_kind of examples/account-audit: the report of the audit package
+// (whose tests judge each kind against the fake) read over HTTP.
 func (a *accountAudit) addFindings(t *testing.T, url string) {
 	t.Helper()
-	report := auditReport(t, url, audit.Options{VersionsRemoved: true})
-	orNull := func(s string) any {
-		if s == "" {
-			return nil
-		}
-		return s
-	}
-	idOrNull := func(n int64) any {
-		if n == 0 {
-			return nil
-		}
-		return n
-	}
-	findings := []any{}
-	for _, f := range report.Findings {
-		findings = append(findings, map[string]any{
-			"kind": string(f.Kind), "instance_id": f.InstanceID, "namespace": orNull(f.Namespace),
-			"policy_id": idOrNull(f.PolicyID), "policy_name": orNull(f.PolicyName),
-			"execution_id": idOrNull(f.ExecutionID), "execution_status": orNull(f.ExecutionStatus),
-			"repositories": append([]string{}, f.Repositories...), "message": f.Message,
-		})
-	}
-	perKind := map[string]any{}
-	for k, n := range report.Summary {
-		perKind[string(k)] = n
-	}
-	a.outputs["findings"] = findings
-	a.outputs["findings_per_kind"] = perKind
+	byKind := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true})
+	a.outputs["findings"] = byKind["findings"]
+	a.outputs["findings_per_kind"] = byKind["summary"]
 }

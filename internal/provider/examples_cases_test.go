@@ -623,11 +623,40 @@ func testSubTasksExample(t *testing.T, src string) {
 	checkOutputs(t, outputs, map[string]any{"deleted_tags": deleted, "failed_deletions": failed})
 }
 
-// examples/data-sources/swr_retention_audit: the sample's failed run stops the
-// plan with its finding's message; without failures every finding is in the
+// examples/data-sources/swr_retention_audit, the README's first audit: every
+// finding of the sample account by kind, and the summary, as the audit package
+// reports them with the defaults.
+func testFirstAuditExample(t *testing.T, src string) {
+	_, url := sampleFake(t, nil)
+	w := snippetWorkdir(t, src, url)
+	want := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true})
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, want)
+}
+
+// auditOutputsByKind are the outputs findings (messages by kind) and summary of
+// the audit examples, as the audit package reports the account at url.
+func auditOutputsByKind(t *testing.T, url string, opts audit.Options) map[string]any {
+	t.Helper()
+	report := auditReport(t, url, opts)
+	byKind := map[string]any{}
+	for _, f := range report.Findings {
+		msgs, _ := byKind[string(f.Kind)].([]string)
+		byKind[string(f.Kind)] = append(msgs, f.Message)
+	}
+	summary := map[string]any{}
+	for k, n := range report.Summary {
+		summary[string(k)] = n
+	}
+	return map[string]any{"findings": byKind, "summary": summary}
+}
+
+// examples/data-sources/swr_retention_audit/gate: the sample's failed run stops
+// the plan with its finding's message; without failures every finding is in the
 // output, grouped by kind, and the summary counts them, as the audit package
 // reports the account with the snippet's arguments.
-func testRetentionAuditExample(t *testing.T, src string) {
+func testRetentionAuditGateExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	opts := audit.Options{VersionsRemoved: true, StaleAfter: 192 * time.Hour, StuckAfter: 24 * time.Hour,
 		Requirements: audit.Requirements{MinVersionsKept: 10, RequiredKeptTags: []string{"release-*"}}}
@@ -644,17 +673,8 @@ func testRetentionAuditExample(t *testing.T, src string) {
 	planFails(w, postconditionFailed, strings.Join(failed, "\n"))
 
 	withoutFailures(t, fake, url)
-	report := auditReport(t, url, opts)
-	byKind := map[string]any{}
-	for _, f := range report.Findings {
-		msgs, _ := byKind[string(f.Kind)].([]string)
-		byKind[string(f.Kind)] = append(msgs, f.Message)
-	}
-	summary := map[string]any{}
-	for k, n := range report.Summary {
-		summary[string(k)] = n
-	}
+	want := auditOutputsByKind(t, url, opts)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
-	checkOutputs(t, outputs, map[string]any{"findings": byKind, "summary": summary})
+	checkOutputs(t, outputs, want)
 }

@@ -187,6 +187,15 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 			vars = append(vars, tfexec.Var(name+"="+v))
 		}
 	}
+	if !slices.Contains(declared, "auth_token") {
+		// An example whose credentials come from the environment only (no secret
+		// as a variable): the fake's token there, and nothing else of the caller's.
+		env := e2e.CleanEnv(ws.CLIConfig)
+		env["HW_AUTH_TOKEN"] = fake.Token
+		if err := tf.SetEnv(env); err != nil {
+			return err
+		}
+	}
 	var log bytes.Buffer
 	tf.SetStdout(&log)
 	tf.SetStderr(&log)
