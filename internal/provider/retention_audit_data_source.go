@@ -131,7 +131,7 @@ var (
 		optionalInt64Field("execution_id", "The audited run: the newest finished real (not dry) run of an enabled policy; null when there is none.",
 			func(p audit.Policy) int64 { return p.ExecutionID }),
 		optionalStringField("execution_status", "Status of the audited run; null when there is none.", func(p audit.Policy) string { return p.ExecutionStatus }),
-		timeField("execution_end_time", "the audited run ended", func(p audit.Policy) string { return p.ExecutionEnd }),
+		timeField("execution_end_time", "When the audited run ended; null without a run", func(p audit.Policy) string { return p.ExecutionEnd }),
 		int64Field("failed_tasks", "Tasks of the audited run that failed (`Failed`, or a status outside the documented ones); 0 without a run.",
 			func(p audit.Policy) int64 { return p.FailedTasks }),
 		stringListField("failed_repositories", "The repositories of those tasks, sorted.", func(p audit.Policy) []string { return p.FailedRepositories }),

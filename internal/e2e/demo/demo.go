@@ -27,7 +27,7 @@ import (
 var Examples = []string{
 	"examples/demo",          // every task of one execution, summed up
 	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
-	"examples/account-audit", // every instance, namespace and policy of the account
+	"examples/account-audit", // swr_retention_audit: every instance, namespace, policy and run, and the findings
 	ProgressExample,          // the newest execution, read while it runs
 }
 
