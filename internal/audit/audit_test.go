@@ -421,3 +421,76 @@ func TestRun_Deterministic(t *testing.T) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 }
+
+// A read sends exactly what the documented formula says:
+// 1 + Σ_i (⌈N_i/100⌉ + ⌈P_i/100⌉) + Σ_p ⌈E_p/100⌉ + Σ_r ⌈T_r/100⌉ (each at least
+// 1), with versions_removed; the Failed tasks of each run (one request for fewer
+// than 100) without. A disabled policy's runs are never read.
+func TestRun_RequestsFollowTheFormula(t *testing.T) {
+	pages := func(n int) int { return max(1, (n+99)/100) }
+	for _, all := range []bool{true, false} {
+		fake, c := startFake(t)
+		var namespaces []string
+		for i := range 150 {
+			namespaces = append(namespaces, fmt.Sprintf("ns-%03d", i))
+		}
+		disabled := keep10(3, "ns-002")
+		disabled.Enabled = false
+		var runs []fakeapi.Execution
+		for i := range 120 {
+			runs = append(runs, fakeapi.Execution{ID: int64(1000 - i), Status: "Succeed", StartTime: ago(day), EndTime: ago(day)})
+		}
+		var tasks []fakeapi.Task
+		for i := range 250 {
+			tasks = append(tasks, task(int64(i+1), fmt.Sprintf("r/%d", i), "Succeed", 2, 1))
+		}
+		account{namespaces: namespaces, policies: []fakeapi.Policy{keep10(1, "ns-000"), keep10(2, "ns-001"), disabled},
+			runs:  map[int64][]fakeapi.Execution{1: runs, 2: {ok(10)}, 3: {ok(30)}},
+			tasks: map[int64][]fakeapi.Task{1000: tasks, 10: {task(1, "a/b", "Succeed", 1, 1)}}}.load(fake)
+		r := run(t, c, Options{VersionsRemoved: all})
+		want := 1 + pages(150) + pages(3) + pages(120) + pages(1)
+		if all {
+			want += pages(250) + pages(1)
+		} else {
+			want += 1 + 1
+		}
+		if got := len(fake.Requests()); got != want {
+			t.Errorf("versions_removed=%v: %d requests, want %d", all, got, want)
+		}
+		if n := fake.CountRequests("/policies/3/"); n != 0 {
+			t.Errorf("read the disabled policy's runs: %d requests", n)
+		}
+		if all && r.Policies[0].VersionsRemoved != 250 {
+			t.Errorf("versions removed %d, want 250", r.Policies[0].VersionsRemoved)
+		}
+	}
+}
+
+// Names and times come from the server: a message carries no control or bidi
+// character to a terminal.
+func TestRun_MessagesAreSanitized(t *testing.T) {
+	fake, c := startFake(t)
+	fake.SetInstance(fakeapi.Instance{ID: "ins-9", Name: "evil\u009b31m\u202e\nname", Status: "Creating\x1b[2J"})
+	f := only(t, run(t, c, Options{}), InstanceNotAudited, 1)[0]
+	if strings.ContainsAny(f.Message, "\u009b\u202e\n\x1b") || !strings.Contains(f.Message, "evil?31m? name") {
+		t.Errorf("message %q", f.Message)
+	}
+}
+
+// A time the audit cannot read is reported, never taken as recent: a finished run
+// without a readable end or start is stale_policy saying so, and a run in
+// progress without a readable start is stuck_run saying so.
+func TestRun_UnreadableTimesAreFindings(t *testing.T) {
+	fake, c := startFake(t)
+	account{namespaces: []string{"apps"}, policies: []fakeapi.Policy{keep10(1, "apps")},
+		runs: map[int64][]fakeapi.Execution{1: {
+			{ID: 11, Status: "InProgress", StartTime: "yesterday"},
+			{ID: 10, Status: "Succeed", StartTime: "0001-01-01T00:00:00Z", EndTime: "soon"}}}}.load(fake)
+	r := run(t, c, Options{})
+	stale := only(t, r, StalePolicy, 1)[0]
+	stuck := only(t, r, StuckRun, 1)[0]
+	if !strings.Contains(stale.Message, `execution 10, has no readable end or start time ("soon", "0001-01-01T00:00:00Z")`) ||
+		!strings.Contains(stuck.Message, `run 11 is InProgress with no readable start time ("yesterday")`) {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
