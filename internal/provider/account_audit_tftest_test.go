@@ -56,7 +56,7 @@ func TestAccAccountAuditExample_TofuTest(t *testing.T) {
 	}
 	withoutGate := src[:start] + src[start+end+len("\n    }\n"):]
 	out, passed = tofuTest(t, withoutGate)
-	if passed || !strings.Contains(out, "failed_run_fails_the_gate") {
+	if passed || !strings.Contains(out, `run "failed_run_fails_the_gate"... fail`) {
 		t.Fatalf("tofu test passed without the gate:\n%s", out)
 	}
 }
