@@ -192,15 +192,6 @@ func (e *UnknownInstanceError) Error() string {
 	return fmt.Sprintf("instance %q is not one of the account's instances (%s)", e.ID, strings.Join(e.Known, ", "))
 }
 
-// UnreadableTimeError is a run whose times cannot be read, where a finding
-// depends on them.
-type UnreadableTimeError struct {
-	Policy      PolicyName
-	ExecutionID int64
-	Field       string
-	Value       string
-}
-
 // PolicyName names a policy in errors.
 type PolicyName struct {
 	InstanceID, Namespace string
@@ -209,10 +200,6 @@ type PolicyName struct {
 
 func (p PolicyName) String() string {
 	return fmt.Sprintf("policy %d of namespace %q of instance %q", p.ID, p.Namespace, p.InstanceID)
-}
-
-func (e *UnreadableTimeError) Error() string {
-	return fmt.Sprintf("execution %d of %s has an unreadable %s %q", e.ExecutionID, e.Policy, e.Field, e.Value)
 }
 
 // Run audits the account the client reads.
@@ -225,12 +212,11 @@ func Run(ctx context.Context, c *client.Client, opts Options) (*Report, error) {
 	r := &Report{Summary: map[Kind]int{}}
 	var running []client.Instance
 	for _, inst := range instances {
-		audited := inst.Status == "Running"
-		r.Instances = append(r.Instances, Instance{ID: inst.ID, Name: inst.Name, Status: inst.Status, Audited: audited})
-		if audited {
+		if inst.Status == "Running" {
 			running = append(running, inst)
 			continue
 		}
+		r.Instances = append(r.Instances, Instance{ID: inst.ID, Name: inst.Name, Status: inst.Status})
 		r.Findings = append(r.Findings, Finding{Kind: InstanceNotAudited, InstanceID: inst.ID,
 			Message: fmt.Sprintf("instance %s is %s, not Running: its namespaces and policies were not audited", instanceText(inst), statusText(inst.Status))})
 	}
@@ -238,12 +224,10 @@ func Run(ctx context.Context, c *client.Client, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, acc := range accounts {
-		for j := range r.Instances {
-			if r.Instances[j].ID == running[i].ID {
-				r.Instances[j].Namespaces, r.Instances[j].Policies = len(acc.namespaces), len(acc.policies)
-			}
-		}
+	for _, acc := range accounts {
+		inst := acc.instance
+		r.Instances = append(r.Instances, Instance{ID: inst.ID, Name: inst.Name, Status: inst.Status, Audited: true,
+			Namespaces: len(acc.namespaces), Policies: len(acc.policies)})
 		acc.judge(r, opts)
 	}
 	for i := range r.Findings {
