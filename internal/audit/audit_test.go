@@ -300,7 +300,7 @@ func TestRun_NoActiveRule(t *testing.T) {
 	account{namespaces: []string{"a", "b", "c"}, policies: []fakeapi.Policy{off, none, disabled},
 		runs: map[int64][]fakeapi.Execution{1: {ok(10)}, 2: {ok(20)}}}.load(fake)
 	got := only(t, run(t, c, Options{}), NoActiveRule, 2)
-	if !strings.Contains(got[0].Message, "every one of its 1 rules is disabled") || !strings.Contains(got[1].Message, "it has no rule:") {
+	if !strings.Contains(got[0].Message, "its only rule is disabled") || !strings.Contains(got[1].Message, "it has no rule:") {
 		t.Errorf("findings %+v", got)
 	}
 }

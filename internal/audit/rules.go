@@ -28,8 +28,11 @@ func (j policyJudge) ruleFindings() []Finding {
 	}
 	if len(active) == 0 {
 		what := fmt.Sprintf("every one of its %d rules is disabled", len(j.policy.Rules))
-		if len(j.policy.Rules) == 0 {
+		switch len(j.policy.Rules) {
+		case 0:
 			what = "it has no rule"
+		case 1:
+			what = "its only rule is disabled"
 		}
 		return []Finding{j.finding(NoActiveRule, nil, []string{}, "%s: it is enabled but no rule selects what to keep", what)}
 	}
