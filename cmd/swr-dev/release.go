@@ -71,7 +71,8 @@ func runInstallTest(ctx context.Context, root string, args []string) error {
 }
 
 // runVerifyRelease checks a release directory as the registries and the CLIs
-// rely on it (release.Verify) and prints what it verified; release.yml runs it
+// rely on it (release.Verify: a binary signature by an RSA or DSA key that both
+// CLIs' OpenPGP libraries accept, and the sums) and prints what it verified; release.yml runs it
 // on the assets it published.
 func runVerifyRelease(_ context.Context, _ string, args []string) error {
 	fs := flag.NewFlagSet("verify-release", flag.ContinueOnError)
@@ -99,7 +100,7 @@ func verifyRelease(out io.Writer, dir, keyFile string) error {
 	if err != nil {
 		return fmt.Errorf("the release in %s does not verify:\n%w", dir, err)
 	}
-	fmt.Fprintf(out, "%s: good signature by key %s\n", filepath.Base(v.Signature), v.KeyID)
+	fmt.Fprintf(out, "%s: good binary signature by the RSA or DSA key %s, as Terraform 1.5.7's and OpenTofu 1.12.6's OpenPGP libraries check it\n", filepath.Base(v.Signature), v.KeyID)
 	fmt.Fprintf(out, "%s lists exactly these files, each matching:\n", filepath.Base(v.SHA256SUMS))
 	for _, n := range slices.Sorted(maps.Keys(v.Sums)) {
 		fmt.Fprintf(out, "  %s\n", n)

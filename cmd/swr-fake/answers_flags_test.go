@@ -43,6 +43,26 @@ func TestAnswerFlags(t *testing.T) {
 		t.Errorf("banner:\n%s", printed.String())
 	}
 
+	o, err = parseFlags([]string{"-failed-status", "Error"}, io.Discard)
+	if err != nil || o.answers.FailedStatus != "Error" {
+		t.Fatalf("%+v %v", o.answers, err)
+	}
+	if err := applyWireOptions(fake, o); err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?limit=100")
+	if strings.Contains(string(body), `"status":"Failed"`) || !strings.Contains(string(body), `"status":"Error"`) {
+		t.Errorf("-failed-status Error: %s", body)
+	}
+	printed.Reset()
+	printBanner(&printed, ts.URL, o)
+	if !strings.Contains(printed.String(), `answers: Failed listed as "Error"`) {
+		t.Errorf("banner:\n%s", printed.String())
+	}
+	if _, err := parseFlags([]string{"-failed-status", "a\x00b"}, io.Discard); err == nil {
+		t.Error("a control character in -failed-status accepted")
+	}
+
 	o, err = parseFlags([]string{"-proxy-status", "403"}, io.Discard)
 	if err != nil || o.answers.ProxyStatus != http.StatusForbidden {
 		t.Fatalf("%+v %v", o.answers, err)

@@ -4,11 +4,11 @@
 //	go run ./cmd/swr-fake -listen 127.0.0.1:0 -seed sample [-tasks N] [-latency 10ms] [-url-file path]
 //	    [-token T] [-ak AK -sk SK] [-user u -password p -domain d] [-region r] [-project-id id]
 //	    [-redirect-to URL] [-require-password] [-rotate-token-after N] [-hang-first] [-junk-request-ids]
-//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset]
+//	    [-total filtered|unfiltered|absent|null] [-ignore-filters] [-ignore-offset] [-filter-per-page]
 //	    [-time-layout rfc3339|fractional|offset|no-zone|no-zone-t|garbage]
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
-//	    [-proxy-status 401|403] [-iam-ignores-name]
+//	    [-proxy-status 401|403] [-iam-ignores-name] [-failed-status S] [-refuse-after N -refuse-for D]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -65,6 +65,10 @@ type options struct {
 	motion fakeapi.Motion
 	// Answers a gateway, a proxy or another API version may give (fakeapi/answers.go).
 	answers fakeapi.Answers
+	// A port that refuses connections for a while (fakeapi/refuse.go): after the
+	// refuseAfter-th API request, for refuseFor.
+	refuseAfter int
+	refuseFor   time.Duration
 }
 
 func main() {
@@ -100,6 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 		`what the list calls report as total: "filtered" (what the filter matches), "unfiltered" (every item), "absent" or "null"`)
 	fs.BoolVar(&o.quirks.IgnoreFilters, "ignore-filters", false, "list calls ignore status, name and namespace_id")
 	fs.BoolVar(&o.quirks.IgnoreOffset, "ignore-offset", false, "list calls ignore offset: every page is the first")
+	fs.BoolVar(&o.quirks.FilterPerPage, "filter-per-page", false, "list calls page the unfiltered items, then filter each page, as a gateway may (total: every item)")
 	fs.StringVar(&o.timeLayout, "time-layout", string(fakeapi.TimeRFC3339), "layout of every listed time: "+fakeapi.JoinNames(fakeapi.TimeLayouts))
 	fs.StringVar(&o.unsetEndTime, "unset-end-time", string(fakeapi.EndTimeEmpty), "how an end_time not set yet is written: "+fakeapi.JoinNames(fakeapi.UnsetEndTimes))
 	fs.BoolVar(&o.requireSDKHeaders, "require-sdk-headers", false, "answer 400 without Content-Type: application/json, or a token request without nocatalog=true")
@@ -109,6 +114,9 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.BoolVar(&o.answers.BOM, "bom", false, "put a UTF-8 byte order mark before every JSON body")
 	fs.IntVar(&o.answers.ProxyStatus, "proxy-status", 0, "answer every request with this status (401 or 403) and an HTML page, as a proxy or WAF would")
 	fs.BoolVar(&o.answers.IAMIgnoresName, "iam-ignores-name", false, "GET /v3/projects lists every project, ignoring ?name=")
+	fs.StringVar(&o.answers.FailedStatus, "failed-status", "", `list Failed tasks, sub-tasks and executions with this undocumented status instead (e.g. "Error", "failed")`)
+	fs.IntVar(&o.refuseAfter, "refuse-after", 0, "answer N API requests (under /v2/), then refuse connections for -refuse-for and listen again on the same port")
+	fs.DurationVar(&o.refuseFor, "refuse-for", 0, "how long the port refuses connections after -refuse-after")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -138,6 +146,10 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 		return o, errors.New("-ak and -sk go together")
 	case o.rotateTokenAfter < 0:
 		return o, errors.New("-rotate-token-after must not be negative")
+	case o.refuseAfter < 0 || o.refuseFor < 0:
+		return o, errors.New("-refuse-after and -refuse-for must not be negative")
+	case (o.refuseAfter > 0) != (o.refuseFor > 0):
+		return o, errors.New("-refuse-after and -refuse-for go together")
 	}
 	if o.redirectTo != "" {
 		if err := fakeapi.CheckLoopbackURL(o.redirectTo); err != nil {
@@ -188,35 +200,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := fakeapi.Config{Region: o.region, ProjectID: o.projectID,
-		RequirePassword: o.requirePassword, RotateTokensAfter: o.rotateTokenAfter, JunkRequestIDs: o.junkRequestIDs}
-	if o.token != "" {
-		cfg.Tokens = []string{o.token}
-	}
-	if o.ak != "" {
-		cfg.AccessKeys = map[string]string{o.ak: o.sk}
-	}
-	if o.user != "" {
-		cfg.Users = []fakeapi.User{{Name: o.user, Password: o.password, Domain: o.domain}}
-	}
-	fake := fakeapi.New(cfg)
-	if o.seed == "sample" {
-		fake.SeedSample()
-	}
-	if o.tasks > 0 {
-		fake.SetTasks(fakeapi.ExecutionKey{InstanceID: "ins-bench", Namespace: "bench", PolicyID: 1, ExecutionID: 1},
-			fakeapi.GenerateTasks(1, o.tasks, 1))
-	}
-	fake.SetLatency(o.latency)
-	if o.hangFirst {
-		fake.AddFault(fakeapi.Fault{Path: "/v2/", Hang: true, Times: 1})
-	}
-	if o.redirectTo != "" {
-		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
-	}
-	fake.SetListingQuirks(o.quirks)
-	fake.SetMotion(o.motion)
-	if err := applyWireOptions(fake, o); err != nil {
+	fake, err := newFake(o)
+	if err != nil {
 		return err
 	}
 
@@ -230,7 +215,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	base := "http://" + ln.Addr().String()
 
-	srv := &http.Server{Handler: handler(fake), ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := newHTTPServer(fake, ln)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -257,6 +242,51 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_ = srv.Close()
 	}
 	return nil
+}
+
+// newFake is the fake the options describe, data, faults and answers set.
+func newFake(o options) (*fakeapi.Server, error) {
+	cfg := fakeapi.Config{Region: o.region, ProjectID: o.projectID,
+		RequirePassword: o.requirePassword, RotateTokensAfter: o.rotateTokenAfter, JunkRequestIDs: o.junkRequestIDs}
+	if o.token != "" {
+		cfg.Tokens = []string{o.token}
+	}
+	if o.ak != "" {
+		cfg.AccessKeys = map[string]string{o.ak: o.sk}
+	}
+	if o.user != "" {
+		cfg.Users = []fakeapi.User{{Name: o.user, Password: o.password, Domain: o.domain}}
+	}
+	fake := fakeapi.New(cfg)
+	if o.seed == "sample" {
+		fake.SeedSample()
+	}
+	if o.tasks > 0 {
+		fake.SetTasks(fakeapi.ExecutionKey{InstanceID: "ins-bench", Namespace: "bench", PolicyID: 1, ExecutionID: 1},
+			fakeapi.GenerateTasks(1, o.tasks, 1))
+	}
+	fake.SetLatency(o.latency)
+	if o.hangFirst {
+		fake.AddFault(fakeapi.Fault{Path: "/v2/", Hang: true, Times: 1})
+	}
+	if o.redirectTo != "" {
+		fake.AddFault(fakeapi.Fault{RedirectTo: o.redirectTo})
+	}
+	if o.refuseAfter > 0 {
+		fake.AddFault(fakeapi.Fault{Path: "/v2/", Skip: o.refuseAfter - 1, RefuseFor: o.refuseFor, Times: 1})
+	}
+	fake.SetListingQuirks(o.quirks)
+	fake.SetMotion(o.motion)
+	if err := applyWireOptions(fake, o); err != nil {
+		return nil, err
+	}
+	return fake, nil
+}
+
+// newHTTPServer serves fake on ln, made the fake's own port (which
+// -refuse-after closes and opens).
+func newHTTPServer(fake *fakeapi.Server, ln net.Listener) (*http.Server, net.Listener) {
+	return &http.Server{Handler: handler(fake), ReadHeaderTimeout: 10 * time.Second, ConnState: fake.ConnState}, fake.Listener(ln)
 }
 
 // handler serves the /_fake control endpoints and passes the rest to the fake.
@@ -339,11 +369,15 @@ func printBanner(w io.Writer, base string, o options) {
 	if o.junkRequestIDs {
 		misbehaviours = append(misbehaviours, "control characters in X-Request-Id")
 	}
+	if o.refuseAfter > 0 {
+		misbehaviours = append(misbehaviours, fmt.Sprintf("after %d API requests the port refuses connections for %s", o.refuseAfter, o.refuseFor))
+	}
 	for _, m := range misbehaviours {
 		fmt.Fprintf(w, "  misbehaviour: %s\n", m)
 	}
 	if o.quirks != (fakeapi.ListingQuirks{}) {
-		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v\n", o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset)
+		fmt.Fprintf(w, "  listing: total %s, ignore filters %v, ignore offset %v, filter per page %v\n",
+			o.quirks.Total, o.quirks.IgnoreFilters, o.quirks.IgnoreOffset, o.quirks.FilterPerPage)
 	}
 	if o.timeLayout != string(fakeapi.TimeRFC3339) || o.unsetEndTime != string(fakeapi.EndTimeEmpty) {
 		fmt.Fprintf(w, "  times: layout %s, unset end_time %s\n", o.timeLayout, o.unsetEndTime)
@@ -354,6 +388,9 @@ func printBanner(w io.Writer, base string, o options) {
 	}
 	if a := o.answers; a != (fakeapi.Answers{List: fakeapi.ListNormal}) {
 		fmt.Fprintf(w, "  answers: listings %s, BOM %v, proxy status %d, IAM ignores ?name= %v\n", a.List, a.BOM, a.ProxyStatus, a.IAMIgnoresName)
+		if a.FailedStatus != "" {
+			fmt.Fprintf(w, "  answers: Failed listed as %q\n", a.FailedStatus)
+		}
 	}
 	fmt.Fprintln(w, "  control: GET /_fake/requests, POST /_fake/reset")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -63,7 +64,53 @@ func TestListingFlags(t *testing.T) {
 	}
 	var printed strings.Builder
 	printBanner(&printed, ts.URL, o)
-	if !strings.Contains(printed.String(), "total absent, ignore filters true, ignore offset true") {
+	if !strings.Contains(printed.String(), "total absent, ignore filters true, ignore offset true, filter per page false") {
+		t.Errorf("banner:\n%s", printed.String())
+	}
+}
+
+// -filter-per-page: the fake pages every task, then filters the page, and
+// reports the total of every task.
+func TestListingFlags_FilterPerPage(t *testing.T) {
+	o, err := parseFlags([]string{"-filter-per-page"}, io.Discard)
+	if err != nil || o.quirks != (fakeapi.ListingQuirks{FilterPerPage: true}) {
+		t.Fatalf("%+v %v", o.quirks, err)
+	}
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	fake.SeedSample()
+	fake.SetListingQuirks(o.quirks)
+	ts := httptest.NewServer(handler(fake))
+	defer ts.Close()
+	list := func(query string) (int, []fakeapi.Task) {
+		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?limit=100"+query)
+		var body struct {
+			Total int            `json:"total"`
+			Tasks []fakeapi.Task `json:"tasks"`
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			t.Fatalf("%d: %v", status, err)
+		}
+		return body.Total, body.Tasks
+	}
+	allTotal, all := list("")
+	failedTotal, failed := list("&status=Failed")
+	var want []int64
+	for _, tk := range all {
+		if tk.Status == "Failed" {
+			want = append(want, tk.ID)
+		}
+	}
+	var got []int64
+	for _, tk := range failed {
+		got = append(got, tk.ID)
+	}
+	if failedTotal != allTotal || fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
+		t.Fatalf("total %d (of %d), Failed %v, want the Failed of the first unfiltered page %v", failedTotal, allTotal, got, want)
+	}
+	var printed strings.Builder
+	printBanner(&printed, ts.URL, o)
+	if !strings.Contains(printed.String(), "filter per page true") {
 		t.Errorf("banner:\n%s", printed.String())
 	}
 }

@@ -67,3 +67,60 @@ func TestMotionFlags_MoveTheSampleExecution(t *testing.T) {
 		t.Fatalf("front before %+v, after %+v: want the last Pending task started at the front", before[0], after[0])
 	}
 }
+
+// -move replace and -move leave name the listing they move (-move-list), the
+// place of the item (-move-at) and, for replace, how many are created a step.
+func TestMotionFlags_ReplaceAndLeave(t *testing.T) {
+	for _, args := range [][]string{
+		{"-move", "replace"}, {"-move", "replace", "-move-list", "tasks"}, {"-move", "leave", "-move-list", "policies"},
+		{"-move", "replace", "-move-list", "namespaces", "-move-at", "-1"}, {"-move", "replace", "-move-list", "namespaces", "-move-created", "0"},
+		{"-move", "tasks-start", "-move-list", "tasks"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	o, err := parseFlags([]string{"-move", "replace", "-move-list", "namespaces", "-move-at", "10", "-move-created", "2", "-move-every", "2"}, io.Discard)
+	want := fakeapi.Motion{Kind: fakeapi.MotionReplace, Every: 2, List: fakeapi.ListNamespaces, At: 10, Created: 2,
+		Execution: fakeapi.ExecutionKey{InstanceID: "ins-demo", Namespace: "platform", PolicyID: 7, ExecutionID: 114}}
+	if err != nil || o.motion != want {
+		t.Fatalf("%+v %v, want %+v", o.motion, err, want)
+	}
+	var printed strings.Builder
+	printBanner(&printed, "http://127.0.0.1:1", o)
+	if !strings.Contains(printed.String(), "moving: replace every 2 list requests on ins-demo/platform/7/114 (namespaces, at 10, 2 created a step)") {
+		t.Errorf("banner:\n%s", printed.String())
+	}
+	o, err = parseFlags([]string{"-move", "leave", "-move-list", "instances", "-move-at", "1"}, io.Discard)
+	if err != nil || o.motion.Kind != fakeapi.MotionLeave || o.motion.List != fakeapi.ListInstances || o.motion.At != 1 || o.motion.Created != 0 {
+		t.Fatalf("%+v %v", o.motion, err)
+	}
+}
+
+// A fake started with -move leave -move-list instances takes the sample's
+// Running instances out of status=Running one at a time.
+func TestMotionFlags_LeaveMovesTheSample(t *testing.T) {
+	o, err := parseFlags([]string{"-move", "leave", "-move-list", "instances"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	fake.SeedSample()
+	fake.SetMotion(o.motion)
+	ts := httptest.NewServer(handler(fake))
+	defer ts.Close()
+	running := func() int {
+		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances?status=Running&limit=100")
+		var body struct {
+			Total int `json:"total"`
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			t.Fatalf("%d: %v", status, err)
+		}
+		return body.Total
+	}
+	first, second := running(), running()
+	if first < 1 || second != first-1 {
+		t.Fatalf("Running instances %d, then %d: want one fewer on every request", first, second)
+	}
+}

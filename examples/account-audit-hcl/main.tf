@@ -11,7 +11,8 @@
 #   -> per enabled policy, its newest finished real execution -> that execution's tasks
 #
 # Findings: the namespaces no enabled retention policy cleans up, and the policies
-# whose newest finished execution failed (its status is Failed, or a task's is;
+# whose newest finished execution failed (its status is Failed, or a task's is, or a
+# finished one has a status the API does not document, such as Harbor's Error;
 # Stopped does not count), with the repositories whose task failed.
 #
 # - A failed policy fails the plan (a pipeline gate: an output's precondition),
@@ -141,8 +142,8 @@ locals {
       "${local.enabled_policies[key].namespace_name}/${local.enabled_policies[key].policy_name}" => {
         execution_id = local.audited[key].id
         status       = local.audited[key].status
-        repositories = sort(distinct([for task in t.tasks : task.repository if task.status == "Failed"]))
-      } if local.enabled_policies[key].instance_id == id && (local.audited[key].status == "Failed" || t.tasks_per_status["Failed"] > 0)
+        repositories = sort(distinct([for task in t.tasks : task.repository if task.failed]))
+      } if local.enabled_policies[key].instance_id == id && (local.audited[key].failed || t.tasks_failed > 0)
     }
   }
 
@@ -193,7 +194,7 @@ output "failed_policies" {
 }
 
 output "versions_removed" {
-  description = "Per instance name, the versions each enabled policy's newest finished execution removed (\"namespace/policy\" => count)."
+  description = "Per instance name, the versions each enabled policy's newest finished execution removed: total - retained over its tasks, which counts only the deletions that succeeded (\"namespace/policy\" => count)."
   value = {
     for id, instance in local.instances : instance.name => {
       for key, t in data.swr_retention_execution_tasks.audited :

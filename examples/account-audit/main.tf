@@ -123,7 +123,7 @@ output "failed_policies" {
 }
 
 output "versions_removed" {
-  description = "Per instance name, the versions each enabled policy's newest finished execution removed (\"namespace/policy\" => count)."
+  description = "Per instance name, the versions each enabled policy's newest finished execution removed: total - retained over its tasks, which counts only the deletions that succeeded (\"namespace/policy\" => count)."
   value = {
     for id, i in local.instances : i.name => {
       for p in local.audit.policies : "${p.namespace}/${p.name}" => p.versions_removed if p.instance_id == id && p.execution_id != null

@@ -9,7 +9,8 @@
 # warning instead, and the run completes (`make demo` runs it so). The outputs say
 # which repositories lost versions, how many tasks ended in each status, and what
 # the failed tasks did, artifact by artifact. Against Huawei Cloud, set
-# instance_id and policy_name (and region) and authenticate as the README says:
+# instance_id and policy_name (and region), with credentials in the environment
+# as the README says (no secret is a variable, so none is in a plan file):
 #
 #   terraform init && terraform plan -var instance_id=... -var policy_name=...
 
@@ -23,13 +24,6 @@ variable "endpoint" {
   description = "Base URL of the SWR and IAM APIs; null uses the region's (the demo passes the bundled fake's loopback URL)."
   type        = string
   default     = null
-}
-
-variable "auth_token" {
-  description = "IAM token; null leaves authentication to the environment (HW_AUTH_TOKEN, HW_ACCESS_KEY/HW_SECRET_KEY, ...)."
-  type        = string
-  default     = null
-  sensitive   = true
 }
 
 variable "instance_id" {
@@ -54,7 +48,6 @@ provider "swr" {
   region       = var.region
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
-  auth_token   = var.auth_token
 }
 
 data "swr_retention_policies" "audited" {
@@ -102,9 +95,11 @@ data "swr_retention_execution_tasks" "audited" {
 }
 
 locals {
+  # failed: Failed, or finished with a status the API does not document (such as
+  # Harbor's Error); see the guide Statuses and times.
   tasks        = data.swr_retention_execution_tasks.audited.tasks
-  failed_tasks = [for t in local.tasks : t if t.status == "Failed"]
-  # Versions removed per repository (a repository may have several tasks).
+  failed_tasks = [for t in local.tasks : t if t.failed]
+  # Versions deleted per repository (a repository may have several tasks).
   removed = { for t in local.tasks : t.repository => t.total - t.retained... if t.retained < t.total }
 }
 
@@ -120,9 +115,9 @@ data "swr_retention_execution_sub_tasks" "failed" {
 }
 
 locals {
-  # Failed: the execution's status is Failed or a task's is (Stopped does not count).
-  run_failed = local.execution.status == "Failed" || length(local.failed_tasks) > 0
-  finding    = "Retention execution ${local.execution.id} of policy ${local.policy.name} ended ${local.execution.status}, with ${length(local.failed_tasks)} of ${length(local.tasks)} tasks Failed${length(local.failed_tasks) > 0 ? ": ${join(", ", sort(distinct(local.failed_tasks[*].repository)))}" : ""}."
+  # Failed: the execution or a task failed (Stopped does not count).
+  run_failed = local.execution.failed || length(local.failed_tasks) > 0
+  finding    = "Retention execution ${local.execution.id} of policy ${local.policy.name} ended ${local.execution.status}, with ${length(local.failed_tasks)} of ${length(local.tasks)} tasks failed${length(local.failed_tasks) > 0 ? ": ${join(", ", sort(distinct(local.failed_tasks[*].repository)))}" : ""}."
 }
 
 # The gate: an output's precondition fails the plan, after every data source has
@@ -166,12 +161,12 @@ output "tasks_per_status" {
 }
 
 output "versions_removed" {
-  description = "Artifact versions the audited execution removed, over all repositories."
+  description = "Versions the audited execution deleted, over all repositories: total - retained, which counts only the deletions that succeeded."
   value       = data.swr_retention_execution_tasks.audited.versions_removed
 }
 
 output "versions_removed_per_repository" {
-  description = "Repositories where versions were removed (retained < total), with how many."
+  description = "Repositories where versions were deleted (retained < total: deletions that succeeded), with how many."
   value       = { for repo, n in local.removed : repo => sum(n) }
 }
 

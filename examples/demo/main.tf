@@ -1,7 +1,8 @@
 # Reads every task of one retention policy execution and sums up what the cleanup
-# did. `make demo` runs it against the bundled fake API (it sets endpoint and
-# auth_token); against Huawei Cloud, set the variables of your execution and
-# authenticate as the provider's README says (e.g. HW_ACCESS_KEY/HW_SECRET_KEY):
+# did. `make demo` runs it against the bundled fake API (it sets endpoint, and the
+# token as HW_AUTH_TOKEN); against Huawei Cloud, set the variables of your
+# execution and put credentials in the environment as the provider's README says
+# (e.g. HW_ACCESS_KEY/HW_SECRET_KEY; no secret is a variable, so none is in a plan):
 #
 #   terraform init && terraform plan -var region=cn-north-4 -var instance_id=... \
 #     -var namespace_name=... -var policy_id=... -var execution_id=...
@@ -16,13 +17,6 @@ variable "endpoint" {
   description = "Base URL of the SWR and IAM APIs; null uses the region's (the demo passes the bundled fake's loopback URL)."
   type        = string
   default     = null
-}
-
-variable "auth_token" {
-  description = "IAM token; null leaves authentication to the environment (HW_AUTH_TOKEN, HW_ACCESS_KEY/HW_SECRET_KEY, ...)."
-  type        = string
-  default     = null
-  sensitive   = true
 }
 
 variable "instance_id" {
@@ -53,7 +47,6 @@ provider "swr" {
   region       = var.region
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
-  auth_token   = var.auth_token
 }
 
 data "swr_retention_execution_tasks" "latest" {
@@ -80,13 +73,13 @@ output "tasks_per_status" {
 }
 
 output "versions_removed" {
-  description = "Artifact versions the execution removed (total - retained, over all tasks)."
+  description = "Versions the execution deleted: total - retained over its tasks, which counts only the deletions that succeeded (for a dry run: what a real run would have deleted)."
   value       = data.swr_retention_execution_tasks.latest.versions_removed
 }
 
 output "failed_tasks" {
-  description = "The failed tasks: id and repository."
-  value       = [for t in local.tasks : "${t.id} ${t.repository}" if t.status == "Failed"]
+  description = "The failed tasks (Failed, or finished with a status the API does not document): id and repository."
+  value       = [for t in local.tasks : "${t.id} ${t.repository}" if t.failed]
 }
 
 output "tasks" {

@@ -10,15 +10,10 @@ terraform {
   }
 }
 
-# An IAM token, e.g. issued by your CI, kept out of the configuration.
-variable "swr_auth_token" {
-  type      = string
-  sensitive = true
-}
-
+# Credentials from the environment, e.g. an IAM token issued by your CI as
+# HW_AUTH_TOKEN: a variable's value would be written into a saved plan file.
 provider "swr" {
-  region     = "cn-north-4"
-  auth_token = var.swr_auth_token
+  region = "cn-north-4"
 }
 
 # The real (not dry) runs of the policy, newest first.
@@ -49,11 +44,12 @@ data "swr_retention_execution_tasks" "run" {
   execution_id   = local.run.id
 
   lifecycle {
-    # Failed: the execution's status is Failed or a task's is. Stopped tasks do not
-    # count; add self.tasks_per_status["Stopped"] to fail on them too.
+    # Failed: the execution or a task failed, that is its status is Failed or it
+    # finished with a status the API does not document (failed, tasks_failed).
+    # Stopped tasks do not count; add self.tasks_per_status["Stopped"] to fail on them too.
     postcondition {
-      condition     = local.run.status != "Failed" && self.tasks_per_status["Failed"] == 0
-      error_message = "Retention execution ${local.run.id} of policy 7 ended ${local.run.status}, with ${self.tasks_per_status["Failed"]} of ${self.total} tasks Failed${self.tasks_per_status["Failed"] > 0 ? ": ${join(", ", sort(distinct([for t in self.tasks : t.repository if t.status == "Failed"])))}" : ""}."
+      condition     = !local.run.failed && self.tasks_failed == 0
+      error_message = "Retention execution ${local.run.id} of policy 7 ended ${local.run.status}, with ${self.tasks_failed} of ${self.total} tasks failed${self.tasks_failed > 0 ? ": ${join(", ", sort(distinct([for t in self.tasks : t.repository if t.failed])))}" : ""}."
     }
   }
 }

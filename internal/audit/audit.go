@@ -39,8 +39,9 @@ const (
 	// NamespaceWithoutEnabledPolicy: a namespace of an audited instance that no
 	// enabled retention policy cleans up.
 	NamespaceWithoutEnabledPolicy Kind = "namespace_without_enabled_policy"
-	// FailedRun: the newest finished real run of an enabled policy is Failed, or
-	// one of its tasks is (or has a status outside the documented ones).
+	// FailedRun: the newest finished real run of an enabled policy failed, or one
+	// of its tasks did, as client.StatusSet.Failed says: Failed, or finished with
+	// a status outside the documented ones (such as Harbor's Error).
 	FailedRun Kind = "failed_run"
 	// StalePolicy: an enabled scheduled policy whose newest finished real run
 	// ended longer ago than StaleAfter.
@@ -146,8 +147,9 @@ type Policy struct {
 	ExecutionID     int64
 	ExecutionStatus string
 	ExecutionEnd    string
-	// FailedTasks counts the audited run's failed tasks (Failed, or a status
-	// outside the documented ones); FailedRepositories are theirs, sorted.
+	// FailedTasks counts the audited run's failed tasks (Failed, or finished
+	// with a status outside the documented ones); FailedRepositories are theirs,
+	// sorted.
 	FailedTasks        int64
 	FailedRepositories []string
 	// TasksRead: every task of the audited run was read (VersionsRemoved), so

@@ -79,7 +79,7 @@ func (j policyJudge) findings(row *Policy) []Finding {
 			row.TasksPerStatus[t.Status]++
 		}
 	}
-	if run.Status == "Failed" || len(failed) > 0 {
+	if client.ExecutionStatuses.Failed(run.Status, run.Finished()) || len(failed) > 0 {
 		detail := fmt.Sprintf("%d failed %s: %s", len(failed), plural(len(failed), "task", "tasks"), shortList(row.FailedRepositories, 5))
 		if len(failed) == 0 {
 			detail = "no task failed"
@@ -92,13 +92,14 @@ func (j policyJudge) findings(row *Policy) []Finding {
 	return out
 }
 
-// failedTasks are the tasks that failed: Failed, or a status outside the
-// documented ones (the run is finished, so its tasks are: an unknown status is a
-// fact to report, never a success). Stopped is no failure.
+// failedTasks are the tasks that failed, as the provider's failed attribute
+// says (client.StatusSet.Failed): Failed, or a status outside the documented
+// ones once the task has finished, since an unknown end is a fact to report,
+// never a success. Stopped is no failure.
 func failedTasks(tasks []client.Task) []client.Task {
 	var out []client.Task
 	for _, t := range tasks {
-		if t.Status == "Failed" || !slices.Contains(client.TaskStatuses, t.Status) {
+		if client.TaskStatuses.Failed(t.Status, t.Finished()) {
 			out = append(out, t)
 		}
 	}
@@ -185,15 +186,11 @@ func (j policyJudge) stuckRuns() []Finding {
 	return out
 }
 
-// parseTime reads an API time: RFC 3339 with or without fractional seconds, or
-// without a zone (taken as UTC). Empty and Harbor's zero time are no time.
+// parseTime reads an API time as the provider does (client.ParseTime): empty,
+// null and Harbor's zero time are no time, and so is one it cannot read.
 func parseTime(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, !t.IsZero() && t.Year() > 1
-		}
-	}
-	return time.Time{}, false
+	t, kind := client.ParseTime(s)
+	return t, kind == client.TimeValid
 }
 
 // days is a long duration in whole days, or hours below two days.

@@ -108,7 +108,7 @@ func (c Credentials) Method() (AuthMethod, error) {
 	for _, v := range methods[0].values {
 		if v.value == "" {
 			errs = append(errs, &ConfigError{Field: v.name, Values: set,
-				Reason: fmt.Sprintf("%s is set but %s is not", strings.Join(set, " and "), v.name)})
+				Reason: fmt.Sprintf("%s but %s is not", isSet(set), v.name)})
 		}
 	}
 	if len(errs) > 0 {
@@ -280,4 +280,13 @@ func noteSentToken(ctx context.Context, token string) {
 	if p, ok := ctx.Value(sentTokenKey{}).(*atomic.Pointer[string]); ok {
 		p.Store(&token)
 	}
+}
+
+// isSet says that the names are set, with the verb that agrees with them:
+// "access_key is set", "user_name and domain_name are set".
+func isSet(names []string) string {
+	if len(names) == 1 {
+		return names[0] + " is set"
+	}
+	return joinAnd(names) + " are set"
 }

@@ -40,8 +40,11 @@ type Config struct {
 	Region      string
 	Endpoint    string
 	IAMEndpoint string
-	// ProjectID is looked up through IAM (by Region) on first use when empty.
+	// ProjectID is looked up through IAM on first use when empty: the project
+	// named ProjectName, or, without one, the region's default project, which is
+	// named after Region.
 	ProjectID   string
+	ProjectName string
 	Credentials Credentials
 
 	// MaxRetries is how many times a request is retried after 429, 5xx (but 501)
@@ -76,6 +79,7 @@ type Client struct {
 	endpoint    *url.URL
 	iamEndpoint *url.URL
 	region      string
+	projectName string // the name the project id is looked up by
 	userAgent   string
 	concurrency int
 	logger      Logger // may be nil; the pager says here how it read a listing (passes of one that moved, total not trusted) and keepMatching what it dropped
@@ -116,6 +120,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint:    checked.endpoint,
 		iamEndpoint: checked.iamEndpoint,
 		region:      cfg.Region,
+		projectName: cmp.Or(cfg.ProjectName, cfg.Region),
 		userAgent:   cmp.Or(cfg.UserAgent, "terraform-provider-swr"),
 		concurrency: cmp.Or(max(cfg.MaxConcurrentRequests, 0), DefaultMaxConcurrentRequests),
 		logger:      cfg.Logger,
@@ -167,7 +172,8 @@ func retryWaits(cfg Config) (lo, hi time.Duration) {
 
 // transportChain is a request's way out below the retry loop: redirect policy ->
 // 429 gate -> authentication (fresh signature per attempt) -> client-wide
-// in-flight bound -> per-attempt timeout (body included) -> log -> base. The bound
+// in-flight bound -> per-attempt timeout (body included) -> log -> the memory of
+// the endpoints that answered (answered.go) -> base. The bound
 // sits outside the attempt timeout so that waiting for a slot does not eat an
 // attempt's time.
 func (c *Client) transportChain(cfg Config, base http.RoundTripper) http.RoundTripper {
@@ -176,7 +182,7 @@ func (c *Client) transportChain(cfg Config, base http.RoundTripper) http.RoundTr
 		requestTimeout = DefaultRequestTimeout
 	}
 	retryMin, _ := retryWaits(cfg)
-	var rt http.RoundTripper = loggingTransport{next: base, logger: cfg.Logger}
+	var rt http.RoundTripper = loggingTransport{next: rememberAnswers(base), logger: cfg.Logger}
 	rt = attemptTimeoutTransport{next: rt, timeout: requestTimeout, maxBody: maxBodySize}
 	rt = limitInFlight(rt, cfg.MaxRequestsInFlight)
 	rt = &authTransport{next: rt, method: c.method, creds: cfg.Credentials, tokens: c.tokens, now: time.Now}
@@ -289,7 +295,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w: %v", ctxErr, err)
 		}
-		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err, Refused: connectionRefused(err)}
+		return nil, &RequestError{Method: method, URL: u.String(), Attempts: n, Err: err, Refused: refusedNeverAnswered(err)}
 	}
 	defer resp.Body.Close()
 	data, readErr := readAllLimited(resp.Body, maxBodySize)

@@ -337,6 +337,24 @@ func TestProjectLookup_ZeroOrSeveralMatchesIsAnError(t *testing.T) {
 	}
 }
 
+// A project name (HW_PROJECT_NAME's project_name) is looked up instead of the
+// region's default project, and named in the error when IAM knows none.
+func TestProjectLookup_ByProjectName(t *testing.T) {
+	_, url := fakeapi.Start(t, fakeapi.Config{Tokens: []string{testToken}, ExtraProjects: []string{fakeapi.DefaultRegion + "_team"}})
+	c := newTestClient(t, url, func(c *Config) { c.ProjectID = ""; c.ProjectName = fakeapi.DefaultRegion + "_team" })
+	id, err := c.ProjectID(context.Background())
+	if err != nil || id == "" || id == fakeapi.DefaultProjectID {
+		t.Fatalf("project %s_team: id %q (the region's is %s), %v", fakeapi.DefaultRegion, id, fakeapi.DefaultProjectID, err)
+	}
+	c = newTestClient(t, url, func(c *Config) { c.ProjectID = ""; c.ProjectName = "nobody" })
+	_, err = c.ProjectID(context.Background())
+	var lookupErr *ProjectLookupError
+	if !errors.As(err, &lookupErr) || lookupErr.Matches != 0 || !strings.Contains(err.Error(), `IAM knows no project named "nobody"`) ||
+		!strings.Contains(err.Error(), "check project_name and iam_endpoint") {
+		t.Fatalf("none: %v", err)
+	}
+}
+
 // Cancelling the context stops a listing at once, even mid-request.
 func TestCancel_StopsAHangingRequest(t *testing.T) {
 	fake, url := startFake(t)

@@ -14,6 +14,7 @@ const (
 	FieldEndpoint    = "endpoint"
 	FieldIAMEndpoint = "iam_endpoint"
 	FieldProjectID   = "project_id"
+	FieldProjectName = "project_name"
 	FieldCACert      = "ca_cert_file"
 )
 
@@ -58,13 +59,17 @@ func (cfg Config) check() (checkedConfig, error) {
 	} else if out.iamEndpoint, err = ParseIAMEndpoint(cfg.IAMEndpoint); err != nil {
 		errs = append(errs, &ConfigError{Field: FieldIAMEndpoint, Values: []string{FieldIAMEndpoint}, Reason: err.Error()})
 	}
-	if cfg.ProjectID == "" {
+	if cfg.ProjectID == "" && cfg.ProjectName == "" {
 		missing = append(missing, FieldProjectID)
 	}
 	if cfg.Region == "" {
 		if len(missing) > 0 {
+			them := "them"
+			if len(missing) == 1 {
+				them = missing[0]
+			}
 			errs = append(errs, &ConfigError{Field: FieldRegion, Reason: fmt.Sprintf(
-				"no region is set, and without one the default %s cannot be found (set them, or a region)", joinAnd(missing))})
+				"no region is set, and without one the default %s cannot be found: set %s, or a region", joinAnd(missing), them)})
 		}
 		return out, errors.Join(errs...)
 	}
@@ -98,18 +103,23 @@ func ParseEndpoint(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// IAMVersion is the path segment of the IAM API version, which the client puts
+// before every IAM path (/v3/projects, /v3/auth/tokens).
+const IAMVersion = "v3"
+
 // ParseIAMEndpoint is ParseEndpoint for IAM, which also takes the huaweicloud
 // provider's form of HW_AUTH_URL, with the API version: https://iam.{region}.{cloud}:443/v3
 // (with or without a trailing slash) is the base https://iam.{region}.{cloud}:443,
-// to which the client adds /v3 itself.
+// to which the client adds /v3 itself. It is the one rule about that suffix;
+// the provider's documentation is generated from it.
 func ParseIAMEndpoint(s string) (*url.URL, error) {
 	u, err := ParseEndpoint(s)
 	if err != nil {
 		return nil, err
 	}
-	if strings.HasSuffix(u.Path, "/v3") {
-		u.Path = strings.TrimSuffix(u.Path, "/v3")
-		u.RawPath = strings.TrimSuffix(u.RawPath, "/v3")
+	if suffix := "/" + IAMVersion; strings.HasSuffix(u.Path, suffix) {
+		u.Path = strings.TrimSuffix(u.Path, suffix)
+		u.RawPath = strings.TrimSuffix(u.RawPath, suffix)
 	}
 	return u, nil
 }

@@ -118,6 +118,7 @@ func TestConfig_CredentialErrorsNameTheField(t *testing.T) {
 		{Credentials{Token: "t", AccessKey: "a", SecretKey: "s"}, "", "more than one way to authenticate is set (auth_token, access_key, secret_key)"},
 		{Credentials{AccessKey: "a"}, FieldSecretKey, "access_key is set but secret_key is not"},
 		{Credentials{UserName: "u"}, FieldPassword + "," + FieldDomainName, "user_name is set but password is not"},
+		{Credentials{UserName: "u", DomainName: "d"}, FieldPassword, "user_name and domain_name are set but password is not"},
 	} {
 		_, err := New(Config{Region: "cn-north-4", Credentials: tc.creds})
 		if fields := configErrorFields(t, err); strings.Join(fields, ",") != tc.fields || !strings.Contains(err.Error(), tc.reason) {
@@ -131,15 +132,34 @@ func TestConfig_CredentialErrorsNameTheField(t *testing.T) {
 func TestConfig_RegionOnlyWhereNeeded(t *testing.T) {
 	_, err := New(Config{Credentials: Credentials{Token: "t"}})
 	if fields := configErrorFields(t, err); strings.Join(fields, ",") != FieldRegion ||
-		!strings.Contains(err.Error(), "the default endpoint, iam_endpoint and project_id") {
+		!strings.Contains(err.Error(), "the default endpoint, iam_endpoint and project_id cannot be found: set them, or a region") {
 		t.Errorf("%v", err)
 	}
 	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", Credentials: Credentials{Token: "t"}}); err != nil {
 		t.Errorf("token, endpoint and project id: %v", err)
 	}
+	// As troubleshooting's Missing region row says: an access key pair too.
+	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", Credentials: Credentials{AccessKey: "a", SecretKey: "s"}}); err != nil {
+		t.Errorf("access key pair, endpoint and project id: %v", err)
+	}
+	// Only the project id missing: the message names it, not "them".
+	_, err = New(Config{Endpoint: "http://127.0.0.1:1", IAMEndpoint: "http://127.0.0.1:2", Credentials: Credentials{Token: "t"}})
+	if fields := configErrorFields(t, err); strings.Join(fields, ",") != FieldRegion ||
+		!strings.Contains(err.Error(), "the default project_id cannot be found: set project_id, or a region") {
+		t.Errorf("token and both endpoints, no project id: %v", err)
+	}
 	_, err = New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", Credentials: Credentials{UserName: "u", Password: "p", DomainName: "d"}})
 	if fields := configErrorFields(t, err); strings.Join(fields, ",") != FieldRegion || !strings.Contains(err.Error(), "iam_endpoint") {
 		t.Errorf("password without region or iam_endpoint: %v", err)
+	}
+	// A project name stands for the region's in the project lookup, not for
+	// the IAM endpoint the lookup needs.
+	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", IAMEndpoint: "http://127.0.0.1:2", ProjectName: "team", Credentials: Credentials{Token: "t"}}); err != nil {
+		t.Errorf("token, endpoints and project name: %v", err)
+	}
+	_, err = New(Config{Endpoint: "http://127.0.0.1:1", ProjectName: "team", Credentials: Credentials{Token: "t"}})
+	if !strings.Contains(err.Error(), "the default iam_endpoint cannot be found") {
+		t.Errorf("project name without region or iam_endpoint: %v", err)
 	}
 }
 

@@ -125,8 +125,8 @@ type RequestError struct {
 	Err      error
 	// Service is whom the request went to: the SWR API or IAM.
 	Service Service
-	// Refused: the connection was refused, nothing listens at the address; such
-	// a request is not retried.
+	// Refused: the connection was refused by an endpoint that never answered
+	// this client: nothing listens at the address, and the request was not retried.
 	Refused bool
 }
 

@@ -6,9 +6,6 @@ import (
 	"strconv"
 )
 
-// ExecutionStatuses are the status values the API documents for executions.
-var ExecutionStatuses = []string{"InProgress", "Succeed", "Failed", "Stopped"}
-
 // Execution is one run of a retention policy.
 type Execution struct {
 	ID        int64  `json:"id"`
@@ -56,7 +53,7 @@ func (in ListExecutionsInput) Filters() Filters {
 // whatever order the API lists them in.
 func (c *Client) ListRetentionExecutions(ctx context.Context, in ListExecutionsInput) ([]Execution, error) {
 	const what = "retention policy executions"
-	all, err := listUnderInstance(ctx, c, what, "executions", in.Filters().Query(),
+	all, err := listUnderInstance(ctx, c, what, "executions", in.Filters().Query(), leaving{deleted: true},
 		func(e Execution) int64 { return e.ID }, in.path("executions")...)
 	if err != nil {
 		return nil, err

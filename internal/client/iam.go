@@ -45,11 +45,13 @@ func DefaultIAMEndpoint(region string) string {
 	return GlobalIAMEndpoint
 }
 
-// ProjectLookupError is a region that names no project, or several, in IAM's
-// answer. Projects are matched by name here, never taken on trust: an IAM (or a
+// ProjectLookupError is a project name (the region's, or ProjectName) that
+// names no project, or several, in IAM's answer. Projects are matched by name here, never taken on trust: an IAM (or a
 // proxy) that ignores ?name= would otherwise hand over another region's project.
 type ProjectLookupError struct {
-	Region  string
+	Name string
+	// Setting is the setting the name came from: FieldRegion or FieldProjectName.
+	Setting string
 	Matches int
 	// Others are the names of the projects IAM listed that are not Region (at
 	// most maxOtherProjects, made printable).
@@ -63,9 +65,9 @@ const maxOtherProjects = 5
 
 func (e *ProjectLookupError) Error() string {
 	if e.Matches > 1 {
-		return fmt.Sprintf("IAM has %d projects named %q; set project_id to choose one", e.Matches, e.Region)
+		return fmt.Sprintf("IAM has %d projects named %q; set project_id to choose one", e.Matches, e.Name)
 	}
-	msg := fmt.Sprintf("IAM knows no project named %q", e.Region)
+	msg := fmt.Sprintf("IAM knows no project named %q", e.Name)
 	if e.OthersTotal > 0 {
 		quoted := make([]string, len(e.Others))
 		for i, name := range e.Others {
@@ -78,11 +80,11 @@ func (e *ProjectLookupError) Error() string {
 		msg += fmt.Sprintf(" (it listed %d other project(s): %s%s, so it ignored the name filter or the account has no project there)",
 			e.OthersTotal, strings.Join(quoted, ", "), more)
 	}
-	return msg + "; check region and iam_endpoint, or set project_id"
+	return msg + "; check " + e.Setting + " and iam_endpoint, or set project_id"
 }
 
 // ProjectID returns the configured project id, or looks it up once through IAM
-// (GET /v3/projects?name=<region>) and remembers it. Concurrent first callers share
+// (GET /v3/projects?name=<project name or region>) and remembers it. Concurrent first callers share
 // one lookup (single flight), each waiting only as long as its own context allows.
 func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	if id := c.knownProjectID(); id != "" {
@@ -97,10 +99,10 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 }
 
 func (c *Client) lookupProjectID(ctx context.Context) (string, error) {
-	u := endpointURL(c.iamEndpoint, "v3", "projects")
-	u.RawQuery = url.Values{"name": {c.region}}.Encode()
+	u := endpointURL(c.iamEndpoint, IAMVersion, "projects")
+	u.RawQuery = url.Values{"name": {c.projectName}}.Encode()
 	fail := func(err error) error {
-		return fmt.Errorf("looking up the project id of region %q: %w", c.region, fromIAM(err))
+		return fmt.Errorf("looking up the project id of %s %q: %w", c.projectNameSetting(), c.projectName, fromIAM(err))
 	}
 	resp, err := c.call(ctx, http.MethodGet, u, nil, nil)
 	if err != nil {
@@ -119,9 +121,9 @@ func (c *Client) lookupProjectID(ctx context.Context) (string, error) {
 		return "", fail(newResponseError(http.MethodGet, u, resp, fmt.Errorf(`%w: it has no "projects" list`, ErrNotListing)))
 	}
 	var ids []string
-	lookupErr := &ProjectLookupError{Region: c.region}
+	lookupErr := &ProjectLookupError{Name: c.projectName, Setting: c.projectNameSetting()}
 	for _, p := range *body.Projects {
-		if p.Name == c.region {
+		if p.Name == c.projectName {
 			ids = append(ids, p.ID)
 			continue
 		}
@@ -136,6 +138,14 @@ func (c *Client) lookupProjectID(ctx context.Context) (string, error) {
 	c.projectID = ids[0]
 	c.projectMu.Unlock()
 	return ids[0], nil
+}
+
+// projectNameSetting is the setting the project's name comes from.
+func (c *Client) projectNameSetting() string {
+	if c.projectName != c.region {
+		return FieldProjectName
+	}
+	return FieldRegion
 }
 
 func (c *Client) knownProjectID() string {
@@ -172,7 +182,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	}
 	// As the official SDK asks: nocatalog=true spares IAM sending (and us reading)
 	// the whole service catalog with the token, and its Content-Type names the charset.
-	u := endpointURL(c.iamEndpoint, "v3", "auth", "tokens")
+	u := endpointURL(c.iamEndpoint, IAMVersion, "auth", "tokens")
 	u.RawQuery = url.Values{"nocatalog": {"true"}}.Encode()
 	header := http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
 	resp, err := c.send(withoutAuth(ctx), http.MethodPost, u, body, header)

@@ -54,7 +54,7 @@ func (in ListInstancesInput) Filters() Filters {
 // check keys on.
 func (c *Client) ListInstances(ctx context.Context, in ListInstancesInput) ([]Instance, error) {
 	const what = "instances"
-	all, err := listUnderInstance(ctx, c, what, "instances", in.Filters().Query(), func(i Instance) string { return i.ID })
+	all, err := listUnderInstance(ctx, c, what, "instances", in.Filters().Query(), leaving{deleted: true, filter: true}, func(i Instance) string { return i.ID })
 	if err != nil {
 		return nil, err
 	}

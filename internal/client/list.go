@@ -9,21 +9,47 @@ import (
 )
 
 // Every list call of the API has the same shape: a path under an instance, offset
-// and limit in the query, and a body {"total": n, "<items>": [...]}. These two
+// and limit in the query, and a body {"total": n, "<items>": [...]}. These
 // functions are the whole of what a list call needs besides its types.
+
+// leaving is what each list call declares once of its items: whether they can
+// leave the listing while it is read (README of the API, "Lists that move while
+// they are read"). The pager reads a listing whose items can leave with a pass
+// that confirms another (listing.canLose), and any other as before.
+type leaving struct {
+	// deleted: the API deletes items one by one (namespaces, policies, instances;
+	// executions, which Harbor sweeps). An execution's tasks and sub-tasks are
+	// deleted only with their execution, and the listing then answers 404.
+	deleted bool
+	// filter: an item can stop matching the filter sent (a task that finishes
+	// leaves status = "InProgress"; a namespace made private leaves public = true).
+	filter bool
+}
+
+// canLose says whether the listing, with or without a filter, can lose items.
+func (l leaving) canLose(filtered bool) bool { return l.deleted || filtered && l.filter }
 
 // listUnderInstance reads every page of the list at
 // /v2/{project_id}/instances/{segments...} through the one pager, listing.read. A
-// non-empty filter makes the listing a filtered one, whose total is only a bound.
-func listUnderInstance[T any, K cmp.Ordered](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, id func(T) K, segments ...string) ([]T, error) {
+// non-empty filter makes the listing a filtered one, whose total is only a bound;
+// should the API filter each page after paging, the pager reads the same list
+// unfiltered instead, and the caller's keepMatching filters it.
+func listUnderInstance[T any, K cmp.Ordered](ctx context.Context, c *Client, what, itemsKey string, filter url.Values, leaves leaving, id func(T) K, segments ...string) ([]T, error) {
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
 	u := endpointURL(c.endpoint, append([]string{"v2", projectID, "instances"}, segments...)...)
+	unfiltered := listing[T, K]{
+		what: what, concurrency: c.concurrency, canLose: leaves.canLose(false), logger: c.logger,
+		fetch: pageGetter[T](c, u, nil, itemsKey, projectID), id: id,
+	}
+	if len(filter) == 0 {
+		return unfiltered.read(ctx)
+	}
 	return listing[T, K]{
-		what: what, concurrency: c.concurrency, filtered: len(filter) > 0, logger: c.logger,
-		fetch: pageGetter[T](c, u, filter, itemsKey, projectID), id: id,
+		what: what, concurrency: c.concurrency, filtered: true, canLose: leaves.canLose(true), unfiltered: &unfiltered,
+		logger: c.logger, fetch: pageGetter[T](c, u, filter, itemsKey, projectID), id: id,
 	}.read(ctx)
 }
 

@@ -71,7 +71,7 @@ func (in ListNamespacesInput) Filters() Filters {
 // (the SDK does not say), and an API version may ignore a filter it does not know.
 func (c *Client) ListNamespaces(ctx context.Context, in ListNamespacesInput) ([]Namespace, error) {
 	const what = "namespaces"
-	all, err := listUnderInstance(ctx, c, what, "namespaces", in.Filters().Query(),
+	all, err := listUnderInstance(ctx, c, what, "namespaces", in.Filters().Query(), leaving{deleted: true, filter: true},
 		func(n Namespace) int64 { return n.ID }, in.InstanceID, "namespaces")
 	if err != nil {
 		return nil, err

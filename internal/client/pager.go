@@ -77,40 +77,98 @@ type listing[T any, K cmp.Ordered] struct {
 	// unfiltered set. So for a filtered listing total only bounds the listing, which
 	// ends at the first short page.
 	filtered bool
-	limit    int // items per page asked for; 0 is PageSize
-	fetch    pageFunc[T]
-	id       func(T) K // the item's identity: a number, or an instance's string id
-	logger   Logger    // nil: no log
+	// canLose: items can be deleted, or leave the filter, while the listing is
+	// read (declared once per list call: leaving). One pass of such a listing
+	// proves nothing beyond its first page; see read.
+	canLose bool
+	// unfiltered, for a filtered listing: the same list without its filter, read
+	// instead when the API turns out to filter each page after paging (the caller
+	// filters what it returns). nil: none.
+	unfiltered *listing[T, K]
+	limit      int // items per page asked for; 0 is PageSize
+	fetch      pageFunc[T]
+	id         func(T) K // the item's identity: a number, or an instance's string id
+	logger     Logger    // nil: no log
 }
 
 // read is the one pager every list call shares. A pass reads the first page, then
 // the following pages with at most concurrency requests in flight (see
 // listing.dispatch), and checks every page as it arrives.
 //
+// What it promises, for every listing: every item that existed (and matched the
+// filter) from the start to the end of the read appears exactly once; an item
+// created, deleted or changed during the read may appear or not; nothing appears
+// that never existed (every item returned is one the API listed). When that
+// cannot be proven within maxPasses passes, an *InconsistentListError that says
+// what moved; never a silently short, padded or repeated list.
+//
 // How far a pass reads depends on what total can be trusted with:
 //   - Unfiltered with a total (strict): ceil(total/limit) pages, ceil(N/100)
 //     requests for N items (one for none); more when a later page reports a larger
 //     total.
 //   - Filtered, or without a total: until the first short page (fewer items than
-//     limit), and never past a total when there is one. Page i is asked for only
-//     once page i-concurrency has arrived full, so exactly concurrency-1 requests go
-//     out past the short page (fewer when total ends the listing first), whatever
-//     the timing. An empty listing costs one request.
+//     limit), and never past a total when there is one (nor short of a total that
+//     grew while the pass read). Page i is asked for only once page i-concurrency
+//     has arrived full, so exactly concurrency-1 requests go out past the short
+//     page (fewer when total ends the listing first), whatever the timing. An
+//     empty listing costs one request.
+//   - Filtered, with a total that reaches past the first short page (Harbor's
+//     counts the unfiltered set): the page after the short one is asked for too.
+//     Empty, the listing ended there. Not empty, the API filters each page after
+//     paging (a gateway may), so short pages say nothing of the end: the listing
+//     is read unfiltered instead (listing.unfiltered) and filtered by the caller.
+//     A per-page filter whose page after the short one happens to hold no match
+//     cannot be told from the end of the list.
 //
-// A pass that saw nothing move (every page reported the same total, no id twice,
-// every page as long as total or the short page promised) is one consistent
-// snapshot, returned in the API's order: a listing that holds still is read once.
+// A listing whose items can leave it (canLose) is read page after page, and:
+//   - a first page that is the whole listing (short, or all of a total) is
+//     returned: one answer is atomic;
+//   - otherwise a pass A is returned once it is clean (read page after page, no
+//     id twice, every page full up to its last) and the pass after it lists
+//     every id A listed. A is complete. The facts it rests on (the API README,
+//     "Lists that move while they are read"): a page is a slice of the list as
+//     it is when the API answers; items keep their relative order while they
+//     are listed (ids, creation and start times do not change; new items come
+//     in anywhere); an item that leaves (deleted, or no longer matching) does
+//     not come back during the read (ids are never reused; a task's status only
+//     moves forward; a namespace made private and public again, an instance
+//     whose status leaves and comes back, a policy renamed and renamed back,
+//     all within one read, are outside this argument); a total is at least the
+//     number of items listed. The argument: let x be an item in the listing
+//     throughout A that A did not list, and s_i the moment page i of A was
+//     answered. Page 0 was full (a short page 0 is the whole list, x with it),
+//     and the last page k ends the list at s_k, so x, not on page k, sits
+//     before page k's offset at s_k. Let j+1 be the first page before whose
+//     offset x sits at s_{j+1}: every page i <= j was full and x after it at
+//     s_i, so its items come before x in the order. Those 100(j+1) items, all
+//     different, were listed at s_i <= s_j and listed again by the next pass,
+//     so they never left, and at s_{j+1} they are all still before x: x sits at
+//     offset 100(j+1) or later, contradicting the choice of j+1. So every item
+//     in the listing throughout A is in A; A lists no id twice; and A lists
+//     only items the API listed. A pass with an id twice (an item came in
+//     before a page already read) or a short page in the middle is no such
+//     proof, and an item that came in and left again during it could hide a
+//     skip: it is read again. A listing that keeps losing items fails after
+//     maxPasses. The items come in the API's order when the two passes read the
+//     same pages, sorted by id when the list moved.
+//
+// A listing that cannot lose items (an execution's unfiltered tasks and
+// sub-tasks, which Harbor deletes only with their execution, or tasks filtered on
+// a final status) is read as follows. A pass that saw nothing move (every page
+// reported the same total, no id twice, every page as long as total or the short
+// page promised) is one consistent snapshot, returned in the API's order: a
+// listing that holds still is read once.
 //
 // The API is live, and a list moves under offset pages: a task that starts moves
 // to the front (Harbor orders tasks by start_time DESC, id DESC), so a page repeats
 // the last item of the one before and the item that moved is skipped; sub-tasks
-// and executions are added while they are read. Such a pass is kept and the
-// listing read again, every pass adding its items to one set by id (an item's
-// fields are those of the last pass that listed it). The read is complete when
+// are added while they are read. Such a pass is kept and the listing read again,
+// every pass adding its items to one set by id (an item's fields are those of the
+// last pass that listed it). The read is complete when
 //   - strict: the set holds as many items as the largest total a page reported.
-//     Items are only added or moved while a listing is read, never removed, so the
-//     set is then the whole list: every item exactly once, including those the
-//     passes skipped;
+//     Items are only added or moved while such a listing is read, never removed,
+//     so the set is then the whole list: every item exactly once, including those
+//     the passes skipped;
 //   - or a pass read page after page showed the list only grew (onlyGrew): every
 //     item it repeated is explained by as many added before it, so it listed
 //     every item that existed when it began;
@@ -120,16 +178,16 @@ type listing[T any, K cmp.Ordered] struct {
 // Passes after a strict pass that moved, and from the third on otherwise, read one
 // page at a time.
 //
-// The items of a listing that moved come in ascending id order, whatever the order
-// of any one pass: the same items always come in the same order. A listing that
-// never holds still long enough fails after maxPasses with an
+// The items of such a listing that moved come in ascending id order, whatever the
+// order of any one pass: the same items always come in the same order. A listing
+// that never holds still long enough fails after maxPasses with an
 // *InconsistentListError saying what moved. A pass that reads exactly the same
 // inconsistent pages as the one before is no list that moved but an API that
 // answers wrongly: it fails with what was wrong. Proofs of a broken API (a page
 // longer than limit, one id twice in one page, a page repeating an earlier one as
 // an API ignoring offset does, a page whose items disagree with its own total) and
-// a negative total fail after maxSnapshotAttempts passes. A silently short, padded or repeated list is never returned, and no
-// listing reads more than MaxListItems items (*ListTooLongError).
+// a negative total fail after maxSnapshotAttempts passes. No listing reads more
+// than MaxListItems items (*ListTooLongError).
 func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 	if l.limit <= 0 {
 		l.limit = PageSize
@@ -140,8 +198,13 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 		brokenRun int
 		previous  uint64 // the signature of the last pass that moved
 		lastMove  string
+		candidate *pass[T, K] // canLose: the last clean sequential pass, to be confirmed
 	)
 	concurrency := max(1, l.concurrency)
+	if l.canLose {
+		// Only a pass read page after page can be confirmed (see above).
+		concurrency = 1
+	}
 	for n := 1; n <= maxPasses; n++ {
 		p, err := l.readPass(ctx, concurrency)
 		requests += p.requests
@@ -154,16 +217,50 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 			continue
 		case err != nil:
 			return nil, l.withTotals(err, requests)
-		case p.moved == "":
+		case p.perPage && l.unfiltered != nil:
+			return l.readUnfiltered(ctx, requests)
+		case p.perPage:
+			p.move("the page at offset %d held items after a short page at offset %d", (p.short+1)*p.limit, p.short*p.limit)
+		case l.canLose && p.single():
+			items := p.inOrder()
+			l.logRead(ctx, p, n, requests, len(items))
+			return items, nil
+		case l.canLose && candidate != nil && p.listsEvery(candidate):
+			// The API's order when the list held still (two passes, the same
+			// pages); sorted by id when it moved, as for any listing that moved.
+			items := candidate.inOrder()
+			if n > 2 || p.moved != "" || candidate.moved != "" || p.signature() != candidate.signature() {
+				items = sortedByID(candidate.byID(), l.id)
+			}
+			l.logRead(ctx, p, n, requests, len(items))
+			return items, nil
+		case !l.canLose && p.moved == "":
 			items := p.inOrder()
 			l.logRead(ctx, p, n, requests, len(items))
 			return items, nil
 		}
+		if l.canLose {
+			if candidate != nil {
+				lastMove = candidate.goneFrom(p)
+			}
+			if p.moved != "" {
+				lastMove = p.moved
+			}
+			if p.clean() {
+				candidate = p
+				continue
+			}
+			candidate = nil
+		}
 		signature := p.signature()
-		if n > 1 && signature == previous {
+		if n > 1 && signature == previous && p.moved != "" {
 			return nil, &InconsistentListError{What: l.what, Reason: p.moved, Attempts: n}
 		}
-		previous, lastMove = signature, p.moved
+		previous = signature
+		if l.canLose {
+			continue
+		}
+		lastMove = p.moved
 		if p.strict || n >= 2 {
 			// Pages read in offset order tell a list that only grew from one that
 			// moved (onlyGrew). A pass that is not strict is read a second time as
@@ -182,8 +279,24 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 			return items, nil
 		}
 	}
+	again := "read it again once the execution has finished"
+	if l.canLose {
+		again = "read it again once fewer changes are under way"
+	}
 	return nil, &InconsistentListError{What: l.what, Attempts: maxPasses, Reason: fmt.Sprintf(
-		"the list kept changing while it was read (%s); read it again once the execution has finished", lastMove)}
+		"the list kept changing while it was read (%s); %s", lastMove, again)}
+}
+
+// readUnfiltered reads the unfiltered listing instead of a filtered one whose API
+// filters each page after paging: the caller applies the filter to what it
+// returns (keepMatching), as it does to every filtered listing.
+func (l listing[T, K]) readUnfiltered(ctx context.Context, requests int) ([]T, error) {
+	if l.logger != nil {
+		l.logger.Debug(ctx, "SWR API filters each page after paging: read the listing unfiltered and filtered here", map[string]any{
+			"list": l.what, "requests": requests,
+		})
+	}
+	return l.unfiltered.read(ctx)
 }
 
 // withTotals fills in the requests of a ListTooLongError a pass returned.
@@ -209,6 +322,7 @@ type pass[T any, K cmp.Ordered] struct {
 	id       func(T) K
 	limit    int
 	strict   bool // unfiltered with a total: each page's length follows from the total it reports
+	filtered bool // the listing is filtered: see probeShort
 	hasTotal bool
 	total    int // the first page's total
 
@@ -228,6 +342,14 @@ type pass[T any, K cmp.Ordered] struct {
 	sequential  bool
 	lastTotal   int
 	unexplained bool
+	// repeats: ids listed twice in the pass (on two pages).
+	repeats int
+	// probeShort: the first short page of a filtered pass reported a total that
+	// reaches past it, so the page after it is asked for to tell a real end (empty)
+	// from an API that filters each page after paging (perPage: items after it).
+	probeShort, perPage bool
+	// gapped: a page held items after a short page that was no probe.
+	gapped bool
 }
 
 // onlyGrew reports whether the pass, read page after page, saw the list only grow:
@@ -283,6 +405,7 @@ func (p *pass[T, K]) add(i int, page Page[T]) error {
 		if at, dup := p.seen[k]; dup {
 			p.move("id %v was listed on the pages at offsets %d and %d", k, at.page*p.limit, offset)
 			repeated++
+			p.repeats++
 			continue
 		}
 		p.seen[k] = itemPlace{i, pos}
@@ -352,24 +475,33 @@ func (p *pass[T, K]) checkLength(i int, page Page[T]) error {
 	if p.strict {
 		return nil
 	}
-	if n > 0 && p.short >= 0 && i > p.short {
-		p.afterShort(i, n, p.short)
-	}
-	if n < p.limit {
+	if n < p.limit && (p.short < 0 || i < p.short) {
+		p.short = i
+		// The API's total says items may follow: Harbor's counts the unfiltered
+		// set, and so does the total of an API that filters each page after paging.
+		p.probeShort = p.filtered && !page.NoTotal && page.Total > (i+1)*p.limit
 		for j, later := range p.pages {
 			if j > i && len(later.Items) > 0 {
-				p.afterShort(j, len(later.Items), i)
+				p.afterShort(j, len(later.Items))
 			}
 		}
-		if p.short < 0 || i < p.short {
-			p.short = i
-		}
+	}
+	if n > 0 && p.short >= 0 && i > p.short {
+		p.afterShort(i, n)
 	}
 	return nil
 }
 
-func (p *pass[T, K]) afterShort(later, n, short int) {
-	p.move("the page at offset %d held %d items after a short page at offset %d", later*p.limit, n, short*p.limit)
+// afterShort notes a page with n items after the first short page: an API that
+// filters each page after paging when the short page's total said more could
+// follow (probeShort), else a list that grew at its end between the two.
+func (p *pass[T, K]) afterShort(later, n int) {
+	if p.probeShort {
+		p.perPage = true
+		return
+	}
+	p.gapped = true
+	p.move("the page at offset %d held %d items after a short page at offset %d", later*p.limit, n, p.short*p.limit)
 }
 
 // wantPages reports how many pages the pass reads: ceil(total/limit) by the largest
@@ -383,21 +515,86 @@ func (p *pass[T, K]) wantPages() int {
 	return max(1, (p.maxTotal+p.limit-1)/p.limit)
 }
 
-// shortBy reports whether a page at index <= i arrived short.
-func (p *pass[T, K]) shortBy(i int) bool {
+// endedBy reports whether a pass that is not strict asks for no page from index
+// i on, judging only by the pages that have surely arrived when page i is due
+// (those before from, and those at least concurrency before i), so that a read
+// costs the same requests however the timing falls: one at least concurrency
+// after the first short page, or, when that page is probed (probeShort), any
+// after the one page that tells.
+func (p *pass[T, K]) endedBy(i, from, concurrency int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.short >= 0 && p.short <= i
+	if p.short < 0 || p.short > max(i-concurrency, from-1) {
+		return false
+	}
+	return !p.probeShort || i > p.short+1
+}
+
+// single reports whether the pass's first page was the whole listing and nothing
+// moved: one answer is atomic, so it lists every item there at that moment.
+func (p *pass[T, K]) single() bool {
+	if p.moved != "" || p.perPage {
+		return false
+	}
+	if p.strict {
+		return len(p.pages) == 1
+	}
+	return p.short == 0
+}
+
+// clean reports whether the pass can be confirmed (see listing.read): read page
+// after page, no id twice, every page full up to the last one it needed.
+func (p *pass[T, K]) clean() bool {
+	if !p.sequential || p.repeats > 0 || p.gapped || p.perPage {
+		return false
+	}
+	last := p.last()
+	for i := range last {
+		if len(p.pages[i].Items) != p.limit {
+			return false
+		}
+	}
+	return true
+}
+
+// listsEvery reports whether the pass listed every id the earlier pass did.
+func (p *pass[T, K]) listsEvery(earlier *pass[T, K]) bool {
+	for k := range earlier.seen {
+		if _, ok := p.seen[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// goneFrom says which ids the pass listed that the later one did not (naming the
+// smallest), "" when none.
+func (p *pass[T, K]) goneFrom(later *pass[T, K]) string {
+	var gone []K
+	for k := range p.seen {
+		if _, ok := later.seen[k]; !ok {
+			gone = append(gone, k)
+		}
+	}
+	if len(gone) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("id %v and %d more listed by one pass were gone from the next", slices.Min(gone), len(gone)-1)
+}
+
+// last is the index of the pass's last page: its first short page (not strict),
+// or the last one the total asked for.
+func (p *pass[T, K]) last() int {
+	if !p.strict && p.short >= 0 {
+		return p.short
+	}
+	return len(p.pages) - 1
 }
 
 // inOrder is the pass's items in the API's order: its pages up to the short one.
 func (p *pass[T, K]) inOrder() []T {
-	last := len(p.pages) - 1
-	if !p.strict && p.short >= 0 {
-		last = p.short
-	}
 	items := make([]T, 0, p.items)
-	for i := 0; i <= last; i++ {
+	for i := 0; i <= p.last(); i++ {
 		items = append(items, p.pages[i].Items...)
 	}
 	return items
@@ -416,6 +613,15 @@ func (p *pass[T, K]) addTo(all map[K]T) (added int) {
 		}
 	}
 	return added
+}
+
+// byID is the pass's items by id.
+func (p *pass[T, K]) byID() map[K]T {
+	all := make(map[K]T, p.items)
+	for _, item := range p.inOrder() {
+		all[p.id(item)] = item
+	}
+	return all
 }
 
 // signature identifies what the pass read: every page's total and ids.
@@ -443,7 +649,7 @@ func (l listing[T, K]) readPass(ctx context.Context, concurrency int) (*pass[T, 
 		return p, err
 	}
 	p.hasTotal, p.total, p.maxTotal, p.lastTotal = !first.NoTotal, first.Total, first.Total, first.Total
-	p.strict = p.hasTotal && !l.filtered
+	p.strict, p.filtered = p.hasTotal && !l.filtered, l.filtered
 	switch {
 	case p.hasTotal && p.total < 0:
 		return p, broken("the API reported a negative total (%d)", p.total)
@@ -453,13 +659,13 @@ func (l listing[T, K]) readPass(ctx context.Context, concurrency int) (*pass[T, 
 	if err := p.add(0, first); err != nil {
 		return p, err
 	}
-	if len(first.Items) < l.limit {
+	if len(first.Items) < l.limit && !p.probeShort {
 		return p, nil
 	}
-	// A strict pass reads again past the pages it asked for when a later page
-	// reported a larger total: the list grew while it was read.
+	// A pass reads again past the pages it asked for when a later page reported a
+	// larger total (the list grew while it was read), unless a short page ended it.
 	for next := 1; next < p.wantPages(); {
-		if next, err = l.dispatch(ctx, p, next, concurrency); err != nil || !p.strict {
+		if next, err = l.dispatch(ctx, p, next, concurrency); err != nil || !p.strict && p.shortSeen() {
 			return p, err
 		}
 	}
@@ -483,7 +689,7 @@ func (l listing[T, K]) dispatch(ctx context.Context, p *pass[T, K], from, concur
 			case <-gctx.Done():
 			}
 		}
-		if gctx.Err() != nil || !p.strict && p.shortBy(i-concurrency) {
+		if gctx.Err() != nil || !p.strict && p.endedBy(i, from, concurrency) {
 			break
 		}
 		index, done := i, make(chan struct{})
@@ -521,16 +727,31 @@ func (l listing[T, K]) logRead(ctx context.Context, p *pass[T, K], passes, reque
 	if l.logger == nil {
 		return
 	}
-	fields := map[string]any{"list": l.what, "listed": listed, "requests": requests}
+	fields := func(key string, value any) map[string]any {
+		f := map[string]any{"list": l.what, "listed": listed, "requests": requests}
+		if key != "" {
+			f[key] = value
+		}
+		return f
+	}
 	switch {
+	case passes > 1 && l.canLose:
+		l.logger.Debug(ctx, "SWR API listing whose items can be deleted or leave the filter: read again until a pass listed every item of the one before", fields("passes", passes))
 	case passes > 1:
-		fields["passes"] = passes
-		l.logger.Debug(ctx, "SWR API listing moved while it was read: read again until every item was listed once", fields)
+		l.logger.Debug(ctx, "SWR API listing moved while it was read: read again until every item was listed once", fields("passes", passes))
+	}
+	switch {
 	case p.strict:
 	case !p.hasTotal:
-		l.logger.Debug(ctx, "SWR API listing without a total: read until a short page", fields)
+		l.logger.Debug(ctx, "SWR API listing without a total: read until a short page", fields("", nil))
 	case listed < p.total:
-		fields["total"] = p.total
-		l.logger.Debug(ctx, "SWR API total counts more than the filter matched (the unfiltered set): read until a short page", fields)
+		l.logger.Debug(ctx, "SWR API total counts more than the filter matched (the unfiltered set): read until a short page", fields("total", p.total))
 	}
+}
+
+// shortSeen reports whether a short page arrived.
+func (p *pass[T, K]) shortSeen() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.short >= 0
 }

@@ -92,8 +92,10 @@ func TestPager_FilteredTotalIsABound(t *testing.T) {
 	for _, tc := range []struct {
 		matched, total, concurrency, requests int
 	}{
-		{0, 1000, 4, 1}, {30, 1000, 4, 1},
-		{150, 1000, 1, 2}, {150, 1000, 4, 5}, {150, 250, 4, 3}, // min(1+P, ceil(total/100))
+		// A short page whose total reaches past it asks for the page after it (one
+		// more request at P=1, or a first page short): empty, a real end.
+		{0, 1000, 4, 2}, {30, 1000, 4, 2}, {30, 100, 4, 1},
+		{150, 1000, 1, 3}, {150, 1000, 4, 5}, {150, 250, 4, 3}, // min(1+P, ceil(total/100))
 		{200, 1000, 4, 6}, {200, 200, 4, 2}, // full pages up to total need no empty page
 		{250, 250, 4, 3}, {100, 100, 4, 1}, {0, 0, 4, 1},
 	} {
@@ -263,7 +265,9 @@ type hintList struct {
 	name string
 	// sendsFilter: the filter goes to the API (the executions list takes none).
 	sendsFilter bool
-	install     func(f *fakeapi.Server)
+	// canLose: the list's items can be deleted while it is read (policies).
+	canLose bool
+	install func(f *fakeapi.Server)
 	// read returns the ids listed, filtered or not.
 	read func(ctx context.Context, c *Client, filtered bool) ([]int64, error)
 	// want is the ids expected, in the order the call returns them.
@@ -304,7 +308,7 @@ func statusIf(filtered bool) string {
 
 var hintLists = []hintList{
 	{
-		name: "policies", sendsFilter: true,
+		name: "policies", sendsFilter: true, canLose: true,
 		install: func(f *fakeapi.Server) {
 			policies := make([]fakeapi.Policy, hintSetSize)
 			for i := range policies {
@@ -386,28 +390,34 @@ var hintLists = []hintList{
 // Every list call gives exactly the items asked for, at the documented cost,
 // however the API counts total and whether it honours the filter. Requests are
 // per read, at P=4 [P=1]: 1,000 items, 150 of which match the filter (short page 1).
+// Tasks and sub-tasks filtered on Failed lose no item while they are read (sent);
+// policies can be deleted, so every read longer than a page is a sequential pass
+// and one that confirms it (losing); executions too, and their filters stay here
+// (unsent).
 func TestListCalls_TotalIsAHint(t *testing.T) {
 	type cost struct{ p4, p1 int }
 	cases := []struct {
 		name     string
 		quirks   fakeapi.ListingQuirks
 		filtered bool
-		// cost when the filter goes to the API, and when it does not (executions).
-		sent, unsent cost
+		// cost when the filter goes to the API, for a list that can lose items,
+		// and when the filter does not go to the API (executions, which can).
+		sent, losing, unsent cost
 		// a debug line the read logs, when the filter is sent and when not
 		sentLog, unsentLog string
 	}{
-		{"unfiltered", fakeapi.ListingQuirks{}, false, cost{10, 10}, cost{10, 10}, "", ""},
-		{"filtered", fakeapi.ListingQuirks{}, true, cost{2, 2}, cost{10, 10}, "", ""},
+		{"unfiltered", fakeapi.ListingQuirks{}, false, cost{10, 10}, cost{20, 20}, cost{20, 20}, "", ""},
+		{"filtered", fakeapi.ListingQuirks{}, true, cost{2, 2}, cost{4, 4}, cost{20, 20}, "", ""},
 		// No total: until the short page 10 (empty), with P-1 more past it.
-		{"no total", fakeapi.ListingQuirks{Total: fakeapi.TotalAbsent}, false, cost{14, 11}, cost{14, 11}, "without a total", "without a total"},
-		{"null total", fakeapi.ListingQuirks{Total: fakeapi.TotalNull}, false, cost{14, 11}, cost{14, 11}, "without a total", "without a total"},
-		{"no total, filtered", fakeapi.ListingQuirks{Total: fakeapi.TotalAbsent}, true, cost{5, 2}, cost{14, 11}, "without a total", "without a total"},
-		// Total 1000 for 150 matched: until the short page 1, P-1 more past it.
-		{"unfiltered total, filtered", fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, true, cost{5, 2}, cost{10, 10}, "total counts more than the filter matched", ""},
+		{"no total", fakeapi.ListingQuirks{Total: fakeapi.TotalAbsent}, false, cost{14, 11}, cost{22, 22}, cost{22, 22}, "without a total", "without a total"},
+		{"null total", fakeapi.ListingQuirks{Total: fakeapi.TotalNull}, false, cost{14, 11}, cost{22, 22}, cost{22, 22}, "without a total", "without a total"},
+		{"no total, filtered", fakeapi.ListingQuirks{Total: fakeapi.TotalAbsent}, true, cost{5, 2}, cost{4, 4}, cost{22, 22}, "without a total", "without a total"},
+		// Total 1000 for 150 matched: until the short page 1, and the page after
+		// it (empty: a real end, no per-page filter).
+		{"unfiltered total, filtered", fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, true, cost{5, 3}, cost{6, 6}, cost{20, 20}, "total counts more than the filter matched", ""},
 		// Every item listed: the pages of all 1,000, the rest dropped here.
-		{"filter ignored", fakeapi.ListingQuirks{IgnoreFilters: true}, true, cost{10, 10}, cost{10, 10}, "", ""},
-		{"filter ignored, no total", fakeapi.ListingQuirks{IgnoreFilters: true, Total: fakeapi.TotalNull}, true, cost{14, 11}, cost{14, 11}, "without a total", "without a total"},
+		{"filter ignored", fakeapi.ListingQuirks{IgnoreFilters: true}, true, cost{10, 10}, cost{20, 20}, cost{20, 20}, "", ""},
+		{"filter ignored, no total", fakeapi.ListingQuirks{IgnoreFilters: true, Total: fakeapi.TotalNull}, true, cost{14, 11}, cost{22, 22}, cost{22, 22}, "without a total", "without a total"},
 	}
 	for _, l := range hintLists {
 		for _, tc := range cases {
@@ -426,7 +436,10 @@ func TestListCalls_TotalIsAHint(t *testing.T) {
 					t.Fatalf("%s: %d ids (%v...), want %d", where, len(got), got[:min(5, len(got))], len(want))
 				}
 				c0, logged := tc.unsent, tc.unsentLog
-				if l.sendsFilter {
+				switch {
+				case l.sendsFilter && l.canLose:
+					c0, logged = tc.losing, tc.sentLog
+				case l.sendsFilter:
 					c0, logged = tc.sent, tc.sentLog
 				}
 				want := c0.p4

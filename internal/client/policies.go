@@ -113,7 +113,7 @@ func (in ListPoliciesInput) Filters() Filters {
 // the filter never applies to a partial list.
 func (c *Client) ListRetentionPolicies(ctx context.Context, in ListPoliciesInput) ([]Policy, error) {
 	const what = "retention policies"
-	all, err := listUnderInstance(ctx, c, what, "retentions", in.Filters().Query(),
+	all, err := listUnderInstance(ctx, c, what, "retentions", in.Filters().Query(), leaving{deleted: true, filter: true},
 		func(p Policy) int64 { return p.ID }, in.InstanceID, "retention", "policies")
 	if err != nil {
 		return nil, err

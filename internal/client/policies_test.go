@@ -32,10 +32,10 @@ func TestListPolicies_Filters(t *testing.T) {
 		wantIDs                     func(fakeapi.Policy) bool
 		wantRequests                int
 	}{
-		{"all", "", "", func(fakeapi.Policy) bool { return true }, 3},
-		{"namespace", "", "ns-1", func(p fakeapi.Policy) bool { return p.NamespaceName == "ns-1" }, 3},
-		{"exact name", "nightly", "", func(p fakeapi.Policy) bool { return p.Name == "nightly" }, 3},
-		{"both", "nightly", "ns-2", func(p fakeapi.Policy) bool { return p.Name == "nightly" && p.NamespaceName == "ns-2" }, 3},
+		{"all", "", "", func(fakeapi.Policy) bool { return true }, 2 * 3}, // policies can be deleted: a pass and one that confirms it
+		{"namespace", "", "ns-1", func(p fakeapi.Policy) bool { return p.NamespaceName == "ns-1" }, 2 * 3},
+		{"exact name", "nightly", "", func(p fakeapi.Policy) bool { return p.Name == "nightly" }, 2 * 3},
+		{"both", "nightly", "ns-2", func(p fakeapi.Policy) bool { return p.Name == "nightly" && p.NamespaceName == "ns-2" }, 2 * 3},
 		{"none", "daily", "", func(fakeapi.Policy) bool { return false }, 1},
 	}
 	for _, tc := range cases {

@@ -43,11 +43,13 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		if errors.As(err, &redirectErr) {
 			return false, err
 		}
-		// Nothing listens at the address (a wrong endpoint or port, a service or
-		// proxy that is down): the user learns it at once instead of after the
-		// whole back-off, about 24 s by default. Resets and timeouts, which a
-		// restarting server or a busy network can cause, are still retried.
-		if connectionRefused(err) {
+		// Nothing listens at an address that never answered this client (a wrong
+		// endpoint or port, a service or proxy that is down): the user learns it
+		// at once instead of after the whole back-off, about 24 s by default. A
+		// refusal by an endpoint that answered before (answered.go), resets and
+		// timeouts, which a restarting server or a busy network can cause, are
+		// retried.
+		if refusedNeverAnswered(err) {
 			return false, err
 		}
 		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)

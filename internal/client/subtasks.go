@@ -69,7 +69,7 @@ func (in ListSubTasksInput) Filters() Filters { return Filters{sent("status", in
 // ignores it.
 func (c *Client) ListRetentionExecutionSubTasks(ctx context.Context, in ListSubTasksInput) ([]SubTask, error) {
 	const what = "retention execution sub-tasks"
-	subs, err := listUnderInstance(ctx, c, what, "sub_tasks", in.Filters().Query(),
+	subs, err := listUnderInstance(ctx, c, what, "sub_tasks", in.Filters().Query(), leaving{filter: statusCanChange(in.Status)},
 		func(s SubTask) int64 { return s.ID }, in.path("tasks", strconv.FormatInt(in.TaskID, 10), "subtasks")...)
 	if err != nil || in.Status == "" {
 		return subs, err

@@ -5,10 +5,6 @@ import (
 	"strconv"
 )
 
-// TaskStatuses are the status values the API documents for tasks, in the order of
-// a task's life.
-var TaskStatuses = []string{"Initialized", "Pending", "InProgress", "Succeed", "Failed", "Stopped"}
-
 // Task is one repository's share of a retention policy execution.
 type Task struct {
 	ID             int64  `json:"id"`
@@ -52,7 +48,7 @@ func (in ListTasksInput) Filters() Filters { return Filters{sent("status", in.St
 // ignores it.
 func (c *Client) ListRetentionExecutionTasks(ctx context.Context, in ListTasksInput) ([]Task, error) {
 	const what = "retention execution tasks"
-	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), func(t Task) int64 { return t.ID },
+	tasks, err := listUnderInstance(ctx, c, what, "tasks", in.Filters().Query(), leaving{filter: statusCanChange(in.Status)}, func(t Task) int64 { return t.ID },
 		in.path("tasks")...)
 	if err != nil || in.Status == "" {
 		return tasks, err

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Answers are ways of answering that the API should not use but that a gateway, a
@@ -23,6 +26,12 @@ type Answers struct {
 	// IAMIgnoresName makes GET /v3/projects list every project of the account,
 	// whatever ?name= asks for, as an IAM or a proxy that drops the query may.
 	IAMIgnoresName bool
+	// FailedStatus, when set, lists every Failed task, sub-task and execution with
+	// this status instead: a status the API does not document, as Harbor's own
+	// "Error" or a lower-cased "failed" would come. The status filters still match
+	// the stored status (Failed), and the items' end times and status codes stay:
+	// they have finished.
+	FailedStatus string
 }
 
 // ListAnswer is how the 200 answer of a listing is rewritten.
@@ -66,7 +75,19 @@ func (a Answers) Check() error {
 	if a.ProxyStatus != 0 && a.ProxyStatus != http.StatusUnauthorized && a.ProxyStatus != http.StatusForbidden {
 		return fmt.Errorf("proxy status %d: use 401 or 403", a.ProxyStatus)
 	}
+	if a.FailedStatus != "" && (!utf8.ValidString(a.FailedStatus) || strings.ContainsFunc(a.FailedStatus, unicode.IsControl) || len(a.FailedStatus) > 64) {
+		return fmt.Errorf("failed status %q: use printable text of at most 64 bytes", a.FailedStatus)
+	}
 	return nil
+}
+
+// relabelFailed lists the items whose status is Failed with status instead ("":
+// as they are). Every listing encodes a status as "status":"<value>" (encoding/json).
+func relabelFailed(status string, body []byte) []byte {
+	if status == "" {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(`"status":"Failed"`), append([]byte(`"status":`), mustJSON(status)...))
 }
 
 // SetAnswers changes how the fake answers from now on (see Answers.Check for

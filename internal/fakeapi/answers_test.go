@@ -128,7 +128,7 @@ func TestAnswers_IAMIgnoresName(t *testing.T) {
 
 func TestAnswers_CheckRefusesUnknownValues(t *testing.T) {
 	s := fakeapi.New(testConfig())
-	for _, a := range []fakeapi.Answers{{List: "sometimes"}, {ProxyStatus: 500}, {ProxyStatus: 200}} {
+	for _, a := range []fakeapi.Answers{{List: "sometimes"}, {ProxyStatus: 500}, {ProxyStatus: 200}, {FailedStatus: "Err\x1bor"}} {
 		if err := s.SetAnswers(a); err == nil {
 			t.Errorf("%+v accepted", a)
 		}
@@ -137,5 +137,40 @@ func TestAnswers_CheckRefusesUnknownValues(t *testing.T) {
 		if err := a.Check(); err != nil {
 			t.Errorf("%+v: %v", a, err)
 		}
+	}
+}
+
+// FailedStatus lists the Failed tasks and executions under another status, and
+// nothing else changes: the other tasks, the order, the end times, and the
+// filter, which still matches the stored Failed.
+func TestAnswers_FailedStatus(t *testing.T) {
+	s, base := seeded(t)
+	normal := decodeTasks(t, get(t, base+sampleTasks+"?limit=100"))
+	setAnswers(t, s, fakeapi.Answers{FailedStatus: "Error"})
+	relabelled := decodeTasks(t, get(t, base+sampleTasks+"?limit=100"))
+	if len(relabelled.Tasks) != len(normal.Tasks) || relabelled.Total != normal.Total {
+		t.Fatalf("%d tasks of %d, want %d of %d", len(relabelled.Tasks), relabelled.Total, len(normal.Tasks), normal.Total)
+	}
+	errors := 0
+	for i, tk := range normal.Tasks {
+		want := tk
+		if tk.Status == "Failed" {
+			want.Status = "Error"
+			errors++
+		}
+		if relabelled.Tasks[i] != want {
+			t.Errorf("task %d: %+v, want %+v", i, relabelled.Tasks[i], want)
+		}
+	}
+	if errors == 0 {
+		t.Fatal("the sample's first page has no Failed task to relabel")
+	}
+	filtered := decodeTasks(t, get(t, base+sampleTasks+"?limit=100&status=Failed"))
+	if len(filtered.Tasks) == 0 || filtered.Tasks[0].Status != "Error" {
+		t.Errorf("status=Failed: %+v, want the Failed tasks, listed as Error", filtered.Tasks)
+	}
+	execs := string(get(t, base+"/v2/"+projectID+"/instances/ins-demo/namespaces/platform/retention/policies/7/executions?limit=100").body)
+	if strings.Contains(execs, `"status":"Failed"`) || !strings.Contains(execs, `"status":"Error"`) {
+		t.Errorf("executions: %s", execs)
 	}
 }

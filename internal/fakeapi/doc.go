@@ -38,7 +38,8 @@
 // ("true" or "false", as the SDK's string enum). An instance that SetInstance did
 // not describe is listed as a Running placeholder named after its id.
 // SetListingQuirks changes that to what a real API may do instead: total counting
-// the unfiltered set, total absent or null, filters ignored, offset ignored.
+// the unfiltered set, total absent or null, filters ignored, offset ignored, or
+// each page filtered after paging (a gateway: short pages mid-listing).
 //
 // # Listings that move while they are read
 //
@@ -48,7 +49,11 @@
 // Pending, InProgress, then final), tasks failing (a status=Failed listing grows),
 // sub-tasks of a running task growing, executions starting at the front, or a
 // listing that never holds still (a task more at the front, and one moved there,
-// on every request), or policies, namespaces and instances added at the front. The zero Motion stops it; swr-fake's -move flags set it.
+// on every request), policies, namespaces and instances added at the front; items
+// deleted and created (namespaces, policies, instances, executions: MotionReplace),
+// or an item leaving a filter (a task finishing, an instance no longer Running, a
+// namespace made private: MotionLeave). The zero Motion stops it; swr-fake's
+// -move flags set it.
 //
 // # Errors
 //

@@ -24,12 +24,21 @@ type Fault struct {
 	// redirect (Status, default 307) to RedirectTo plus the request's path and query.
 	// AddFault panics on a target that is not loopback: tests send traffic nowhere else.
 	RedirectTo string
-	Times      int // how many matching requests this fault applies to; 0 = every one until ClearFaults
+	// RefuseFor answers the request as usual (Connection: close), then the port
+	// refuses every new connection for this long and listens again on the same
+	// port (refuse.go); with Hold, until ListenAgain. The port is closed before
+	// the answer is sent, so the client's next request meets it closed.
+	RefuseFor time.Duration
+	Hold      bool // with RefuseFor: refuse until ListenAgain, not for RefuseFor
+	// Skip lets this many matching requests through before the fault applies.
+	Skip  int
+	Times int // how many matching requests this fault applies to; 0 = every one until ClearFaults
 }
 
 type faultState struct {
 	Fault
 	remaining int // for Times > 0
+	skipped   int // matching requests let through, up to Skip
 }
 
 // AddFault queues a fault; the first matching fault with remaining Times applies.
@@ -79,6 +88,10 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		if f.Path != "" && !strings.Contains(path, f.Path) && !strings.Contains(escaped, f.Path) {
 			continue
 		}
+		if f.skipped < f.Skip {
+			f.skipped++
+			return nil
+		}
 		out := f.Fault
 		if f.Times > 0 {
 			f.remaining--
@@ -106,6 +119,14 @@ func (s *Server) applyFault(sw *statusWriter, raw http.ResponseWriter, r *http.R
 		return true
 	}
 	switch {
+	case f.RefuseFor > 0 || f.Hold:
+		d := f.RefuseFor
+		if f.Hold {
+			d = 0
+		}
+		s.refuseFor(d)
+		sw.Header().Set("Connection", "close")
+		return false // answered as usual
 	case f.Hang:
 		select {
 		case <-r.Context().Done():

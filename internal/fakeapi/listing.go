@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -61,6 +62,11 @@ type ListingQuirks struct {
 	IgnoreFilters bool
 	// IgnoreOffset answers every page as if offset were 0: a server that pages wrong.
 	IgnoreOffset bool
+	// FilterPerPage pages the unfiltered items, then filters each page, as a
+	// gateway in front of the API may: pages are short in the middle of a
+	// listing, and total counts the unfiltered items (TotalFiltered and
+	// TotalUnfiltered alike: the gateway passes on the API's total).
+	FilterPerPage bool
 }
 
 // SetListingQuirks changes how the list calls answer from now on.
@@ -79,19 +85,21 @@ func (s *Server) listingQuirks() ListingQuirks {
 // listStyle is how every listing answers now: the quirks, the List answer
 // (answers.go) and how times are written (times.go).
 type listStyle struct {
-	quirks ListingQuirks
-	answer ListAnswer
-	render func(items any) any
+	quirks       ListingQuirks
+	answer       ListAnswer
+	failedStatus string // Answers.FailedStatus
+	render       func(items any) any
 }
 
 func (s *Server) listStyle() listStyle {
-	return listStyle{quirks: s.listingQuirks(), answer: s.currentAnswers().List, render: s.renderTimes}
+	a := s.currentAnswers()
+	return listStyle{quirks: s.listingQuirks(), answer: a.List, failedStatus: a.FailedStatus, render: s.renderTimes}
 }
 
 // listAnswer pages items as st says (keep is the request's filter, nil: none) and
-// rewrites the body as st.answer says.
+// rewrites the body as st.answer and st.failedStatus say.
 func listAnswer[T any](key string, items []T, p pageQuery, keep func(*T) bool, st listStyle) []byte {
-	return rewriteListing(st.answer, key, listPage(key, items, p, keep, st.quirks, st.render))
+	return rewriteListing(st.answer, key, relabelFailed(st.failedStatus, listPage(key, items, p, keep, st.quirks, st.render)))
 }
 
 // listPage pages items as q says; render rewrites the page before it is encoded.
@@ -102,7 +110,14 @@ func listPage[T any](key string, items []T, p pageQuery, keep func(*T) bool, q L
 	if q.IgnoreOffset {
 		p.offset = 0
 	}
-	paged, matched := paginate(items, p, keep)
+	var paged []T
+	matched := 0
+	if q.FilterPerPage && keep != nil {
+		paged, matched = paginate(items, p, nil)
+		paged = slices.DeleteFunc(paged, func(item T) bool { return !keep(&item) })
+	} else {
+		paged, matched = paginate(items, p, keep)
+	}
 	page := render(paged) // times written as the fake is told to (times.go)
 	switch q.Total {
 	case TotalUnfiltered:

@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -49,10 +50,51 @@ const (
 	// MotionInstancesAdd adds an instance every Every list requests, with an id
 	// that sorts before every other, so at the front of the listing.
 	MotionInstancesAdd
+	// MotionReplace, every Every list requests, deletes the item listed at place
+	// At (0: the first) of the listing List and creates Created new ones (0 is 1)
+	// where the API lists a new item: namespaces, policies and instances at the
+	// end (a new id is the highest), executions at the front (newest first):
+	// someone deleting and creating while the list is read (Harbor's sweeper
+	// deletes executions). List is one of namespaces, policies, instances,
+	// executions; Execution names the instance (namespaces, policies) or policy.
+	MotionReplace
+	// MotionLeave, every Every list requests, takes the item listed at place At
+	// among those matching the filter out of it: of the execution's tasks the
+	// InProgress one finishes (Succeed; in Harbor's order it stays in its place),
+	// of the instances the Running one becomes Unavailable, of the instance's
+	// namespaces the public one becomes private. List is one of tasks, instances,
+	// namespaces.
+	MotionLeave
 )
 
 var motionNames = []string{"none", "tasks-start", "tasks-fail", "subtasks-grow", "executions-start", "never-still",
-	"policies-add", "namespaces-add", "instances-add"}
+	"policies-add", "namespaces-add", "instances-add", "replace", "leave"}
+
+// MotionList names the listing MotionReplace and MotionLeave move.
+type MotionList int
+
+const (
+	ListTasks MotionList = iota
+	ListNamespaces
+	ListPolicies
+	ListInstances
+	ListExecutions
+)
+
+var motionListNames = []string{"tasks", "namespaces", "policies", "instances", "executions"}
+
+func (l MotionList) String() string { return enumName(l, motionListNames, "MotionList") }
+
+// ParseMotionList reads a MotionList by its name.
+func ParseMotionList(name string) (MotionList, error) {
+	return parseEnum[MotionList](name, motionListNames, "motion list")
+}
+
+// MotionLists names the lists MotionReplace and MotionLeave each move.
+var MotionLists = map[MotionKind][]MotionList{
+	MotionReplace: {ListNamespaces, ListPolicies, ListInstances, ListExecutions},
+	MotionLeave:   {ListTasks, ListInstances, ListNamespaces},
+}
 
 func (k MotionKind) String() string { return enumName(k, motionNames, "MotionKind") }
 
@@ -77,12 +119,19 @@ type Motion struct {
 	Pending int
 	// Steps, when > 0, stops the motion after that many steps.
 	Steps int
+	// List, At, Created: the listing MotionReplace and MotionLeave move, the
+	// place of the item they delete or take out of the filter, and how many
+	// items MotionReplace creates a step (0 is 1).
+	List    MotionList
+	At      int
+	Created int
 }
 
 // motionState is the motion in force and its logical clock.
 type motionState struct {
 	Motion
 	requests, steps int
+	highest         int64     // MotionReplace: the highest id it created, so that none is reused
 	clock           time.Time // the start time of the next task that starts
 }
 
@@ -100,7 +149,7 @@ func (s *Server) SetMotion(m Motion) {
 		m.Every = 1
 	}
 	ms := &motionState{Motion: m, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	if m.Kind != MotionTasksStart && m.Kind != MotionTasksFail && m.Kind != MotionNeverStill {
+	if m.Kind != MotionTasksStart && m.Kind != MotionTasksFail && m.Kind != MotionNeverStill && (m.Kind != MotionLeave || m.List != ListTasks) {
 		s.motion = ms
 		return
 	}
@@ -171,6 +220,10 @@ func (s *Server) tick() {
 		s.addNamespaceLocked(ms)
 	case MotionInstancesAdd:
 		s.addInstanceLocked(ms)
+	case MotionReplace:
+		s.replaceLocked(ms)
+	case MotionLeave:
+		s.leaveLocked(ms)
 	}
 }
 
@@ -318,4 +371,111 @@ func (s *Server) addInstanceLocked(ms *motionState) {
 	id := fmt.Sprintf("ins-0-%06d", 999_999-ms.steps) // sorts before every earlier one
 	inst := s.instanceLocked(id)
 	inst.meta.Name = id
+}
+
+// replaceLocked deletes the item listed at place At of ms.List and creates
+// ms.Created new ones where the API lists them.
+func (s *Server) replaceLocked(ms *motionState) {
+	created := max(1, ms.Created)
+	switch ms.List {
+	case ListNamespaces:
+		inst := s.instanceLocked(ms.Execution.InstanceID)
+		if ns := namespacesInOrder(inst); len(ns) > 0 {
+			delete(inst.namespaces, ns[min(ms.At, len(ns)-1)].name)
+		}
+		for i := range created {
+			name := fmt.Sprintf("created-%d-%d", ms.steps, i+1)
+			id := inst.nextNSID
+			inst.nextNSID++
+			inst.namespaces[name] = &nsState{id: id, name: name, meta: Namespace{Name: name, NamespaceID: id, CreatedAt: ms.now()}}
+		}
+	case ListPolicies:
+		inst := s.instanceLocked(ms.Execution.InstanceID)
+		// Ids are never reused: above every id before the deletion.
+		highest := ms.highest
+		for _, p := range inst.policies {
+			highest = max(highest, p.meta.ID)
+		}
+		if n := len(inst.policies); n > 0 {
+			inst.policies = slices.Delete(slices.Clone(inst.policies), min(ms.At, n-1), min(ms.At, n-1)+1)
+		}
+		ns := namespaceLocked(inst, ms.Execution.Namespace, 0)
+		for range created {
+			highest++
+			inst.policies = append(inst.policies, &policyState{meta: placeholderPolicy(highest, ns), namespace: ns.name})
+		}
+		ms.highest = highest
+	case ListInstances:
+		ids := slices.Sorted(maps.Keys(s.instances))
+		if len(ids) == 0 {
+			return
+		}
+		// Any id that starts with the highest one sorts after every other, and so
+		// after every id deleted before.
+		last := ids[len(ids)-1]
+		delete(s.instances, ids[min(ms.At, len(ids)-1)])
+		for i := range created {
+			id := fmt.Sprintf("%s-%d", last, i+1)
+			s.instanceLocked(id).meta.Name = id
+		}
+	case ListExecutions:
+		p := s.policyLocked(ms.Execution.InstanceID, ms.Execution.Namespace, ms.Execution.PolicyID)
+		// Ids are never reused: above every id before the deletion.
+		highest := max(maxExecutionID([]*policyState{p}), ms.highest)
+		if n := len(p.execs); n > 0 {
+			p.execs = slices.Delete(slices.Clone(p.execs), min(ms.At, n-1), min(ms.At, n-1)+1)
+		}
+		for range created {
+			highest++
+			newExecutionLocked(p, highest, "scheduled", false, ms.now())
+		}
+		ms.highest = highest
+	}
+}
+
+// namespacesInOrder is the instance's namespaces in the listing's order (id).
+func namespacesInOrder(inst *instanceState) []*nsState {
+	ns := slices.Collect(maps.Values(inst.namespaces))
+	slices.SortFunc(ns, func(a, b *nsState) int { return cmp.Compare(a.id, b.id) })
+	return ns
+}
+
+// leaveLocked takes the item listed at place At among those matching the filter
+// of ms.List out of it.
+func (s *Server) leaveLocked(ms *motionState) {
+	switch ms.List {
+	case ListTasks:
+		s.stepTasksLocked(ms, func(ms *motionState, tasks []Task) []Task {
+			if i := nthIndex(tasks, ms.At, func(t Task) bool { return t.Status == "InProgress" }); i >= 0 {
+				tasks[i].Status, tasks[i].StatusCode, tasks[i].EndTime, tasks[i].Total, tasks[i].Retained = "Succeed", 3, ms.now(), 10, 4
+			}
+			return tasks
+		})
+	case ListInstances:
+		ids := slices.Sorted(maps.Keys(s.instances))
+		if i := nthIndex(ids, ms.At, func(id string) bool { return s.instances[id].meta.Status == "Running" }); i >= 0 {
+			s.instances[ids[i]].meta.Status = "Unavailable"
+		}
+	case ListNamespaces:
+		ns := namespacesInOrder(s.instanceLocked(ms.Execution.InstanceID))
+		if i := nthIndex(ns, ms.At, func(n *nsState) bool { return n.meta.Metadata.Public == "true" }); i >= 0 {
+			ns[i].meta.Metadata.Public = "false"
+		}
+	}
+}
+
+// nthIndex is the index in items of the n-th (from 0) item for which ok is true,
+// the last such when fewer, -1 when none.
+func nthIndex[T any](items []T, n int, ok func(T) bool) int {
+	found := -1
+	for i, item := range items {
+		if !ok(item) {
+			continue
+		}
+		found = i
+		if n--; n < 0 {
+			break
+		}
+	}
+	return found
 }

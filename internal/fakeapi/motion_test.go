@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
@@ -161,7 +163,7 @@ func TestMotion_NeverStill(t *testing.T) {
 
 func TestMotion_ParseKind(t *testing.T) {
 	for _, k := range []fakeapi.MotionKind{fakeapi.MotionNone, fakeapi.MotionTasksStart, fakeapi.MotionTasksFail,
-		fakeapi.MotionSubTasksGrow, fakeapi.MotionExecutionsStart, fakeapi.MotionNeverStill} {
+		fakeapi.MotionSubTasksGrow, fakeapi.MotionExecutionsStart, fakeapi.MotionNeverStill, fakeapi.MotionReplace, fakeapi.MotionLeave} {
 		if got, err := fakeapi.ParseMotionKind(k.String()); err != nil || got != k {
 			t.Errorf("%v: %v %v", k, got, err)
 		}
@@ -203,5 +205,180 @@ func TestMotion_AccountListingsGrowAtTheFront(t *testing.T) {
 		if fmt.Sprint(first["id"]) != tc.firstID {
 			t.Errorf("%v: first id %v, want %s", tc.kind, first["id"], tc.firstID)
 		}
+	}
+}
+
+// idsOf is the ids of listed items, as text: namespaces by namespace_id, the
+// rest by id.
+func idsOf(items []map[string]any) []string {
+	var out []string
+	for _, it := range items {
+		id := it["id"]
+		if id == nil {
+			id = it["namespace_id"]
+		}
+		out = append(out, fmt.Sprint(id))
+	}
+	return out
+}
+
+// Deleted and created while read, one step every 2 list requests: the item at
+// place At is gone, Created new ones are where the API lists new items (at the
+// end in id order; executions at the front), and no id comes back.
+func TestMotion_ReplaceDeletesAndCreates(t *testing.T) {
+	for _, tc := range []struct {
+		list        fakeapi.MotionList
+		path, items string
+		front       bool
+	}{
+		{fakeapi.ListNamespaces, "/instances/ins-demo/namespaces", "namespaces", false},
+		{fakeapi.ListPolicies, "/instances/ins-demo/retention/policies", "retentions", false},
+		{fakeapi.ListInstances, "/instances", "instances", false},
+		{fakeapi.ListExecutions, "/instances/ins-demo/namespaces/platform/retention/policies/7/executions", "executions", true},
+	} {
+		t.Run(tc.list.String(), func(t *testing.T) {
+			fake, base := fakeapi.Start(t, testConfig())
+			fake.SeedSample()
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionReplace, List: tc.list, At: 1, Created: 2, Every: 2,
+				Execution: fakeapi.ExecutionKey{InstanceID: "ins-demo", Namespace: "platform", PolicyID: 7}})
+			url := base + "/v2/" + projectID + tc.path + "?limit=100"
+			beforeTotal, beforeItems := listed(t, url, tc.items) // request 1: no step
+			before := idsOf(beforeItems)
+			afterTotal, afterItems := listed(t, url, tc.items) // request 2: one step
+			after := idsOf(afterItems)
+			if afterTotal != beforeTotal+1 || len(after) != len(before)+1 {
+				t.Fatalf("total %d then %d, %d then %d listed; want one deleted and two created", beforeTotal, afterTotal, len(before), len(after))
+			}
+			kept := slices.Delete(slices.Clone(before), 1, 2)
+			created := after[len(kept):]
+			if tc.front {
+				created = after[:2]
+				kept = append(created, kept...)
+			} else {
+				kept = append(kept, created...)
+			}
+			if !slices.Equal(after, kept) || slices.Contains(after, before[1]) {
+				t.Fatalf("before %v\nafter %v\nwant the second deleted and two new ones %s", before, after, map[bool]string{true: "first", false: "last"}[tc.front])
+			}
+			listed(t, url, tc.items)
+			_, again := listed(t, url, tc.items) // request 4: a second step
+			for _, id := range idsOf(again) {
+				if slices.Contains(before, id) && !slices.Contains(after, id) {
+					t.Fatalf("id %s, deleted, came back: %v", id, idsOf(again))
+				}
+			}
+			if fake.MotionSteps() != 2 {
+				t.Fatalf("%d steps", fake.MotionSteps())
+			}
+		})
+	}
+}
+
+// Leaving a filter while read: one step every 2 list requests takes the item
+// matching the filter at place At out of it; the unfiltered listing keeps it in
+// its place.
+func TestMotion_LeaveTakesAnItemOutOfTheFilter(t *testing.T) {
+	for _, tc := range []struct {
+		list                  fakeapi.MotionList
+		path, items, filter   string
+		setup                 func(f *fakeapi.Server)
+		statusKey, leftStatus string
+	}{
+		{fakeapi.ListTasks, movingTasks, "tasks", "status=InProgress", func(f *fakeapi.Server) {
+			tasks := fakeapi.GenerateTasks(30, 40, 1)
+			for i := range tasks {
+				tasks[i].Status = "InProgress"
+			}
+			f.SetTasks(movingExec, tasks)
+		}, "status", "Succeed"},
+		{fakeapi.ListInstances, "/instances", "instances", "status=Running", func(f *fakeapi.Server) { f.SeedSample() }, "status", "Unavailable"},
+		{fakeapi.ListNamespaces, "/instances/ins-move/namespaces", "namespaces", "public=true", func(f *fakeapi.Server) {
+			var ns []fakeapi.Namespace
+			for i := range 5 {
+				n := fakeapi.Namespace{Name: fmt.Sprintf("team-%d", i)}
+				n.Metadata.Public = "true"
+				ns = append(ns, n)
+			}
+			f.SetNamespaces("ins-move", ns)
+		}, "", ""},
+	} {
+		t.Run(tc.list.String(), func(t *testing.T) {
+			fake, base := fakeapi.Start(t, testConfig())
+			tc.setup(fake)
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionLeave, List: tc.list, At: 1, Every: 2, Execution: movingExec})
+			url := base + "/v2/" + projectID + tc.path + "?limit=100"
+			if strings.HasPrefix(tc.path, "/v2/") {
+				url = base + tc.path + "?limit=100"
+			}
+			_, beforeItems := listed(t, url+"&"+tc.filter, tc.items)
+			allBefore, _ := listed(t, url, tc.items) // request 2: one step
+			_, afterItems := listed(t, url+"&"+tc.filter, tc.items)
+			_, allItems := listed(t, url, tc.items) // request 4: a second step
+			before, after := idsOf(beforeItems), idsOf(afterItems)
+			if want := slices.Delete(slices.Clone(before), 1, 2); !slices.Equal(after, want) {
+				t.Fatalf("filtered: before %v, after %v; want the second gone", before, after)
+			}
+			if len(allItems) != allBefore {
+				t.Fatalf("the unfiltered listing lost an item: %d then %d", allBefore, len(allItems))
+			}
+			for _, it := range allItems {
+				if fmt.Sprint(it["id"], it["namespace_id"]) != fmt.Sprint(beforeItems[1]["id"], beforeItems[1]["namespace_id"]) {
+					continue
+				}
+				if tc.statusKey != "" && it[tc.statusKey] != tc.leftStatus {
+					t.Errorf("left the filter as %v, want %s", it[tc.statusKey], tc.leftStatus)
+				}
+				if tc.statusKey == "" && fmt.Sprint(it["metadata"]) != "map[public:false]" {
+					t.Errorf("left the filter with metadata %v, want public false", it["metadata"])
+				}
+			}
+		})
+	}
+}
+
+// A gateway that filters each page after paging: the status=Failed page at
+// offset 0 holds the Failed tasks of the unfiltered page at offset 0, in order,
+// and total counts every task.
+func TestListingQuirks_FilterPerPage(t *testing.T) {
+	fake, base := fakeapi.Start(t, testConfig())
+	tasks := fakeapi.GenerateTasks(30, 1000, 1)
+	for i := range tasks {
+		tasks[i].Status = "Succeed"
+		if i%10 == 9 {
+			tasks[i].Status = "Failed"
+		}
+	}
+	fake.SetTasks(movingExec, tasks)
+	fake.SetListingQuirks(fakeapi.ListingQuirks{FilterPerPage: true})
+	for _, offset := range []int{0, 500, 900} {
+		all := listTasks(t, base, fmt.Sprintf("&offset=%d", offset))
+		failed := listTasks(t, base, fmt.Sprintf("&offset=%d&status=Failed", offset))
+		var want []int64
+		for _, tk := range all.Tasks {
+			if tk.Status == "Failed" {
+				want = append(want, tk.ID)
+			}
+		}
+		if got := taskIDs(failed.Tasks); !slices.Equal(got, want) || len(got) != 10 || failed.Total != 1000 {
+			t.Fatalf("offset %d: total %d, ids %v; want total 1000 and %v", offset, failed.Total, got, want)
+		}
+	}
+	fake.SetListingQuirks(fakeapi.ListingQuirks{})
+	if failed := listTasks(t, base, "&status=Failed"); failed.Total != 100 || len(failed.Tasks) != 100 {
+		t.Fatalf("without the quirk: total %d, %d listed", failed.Total, len(failed.Tasks))
+	}
+}
+
+// Tasks gives the tasks in the order the listing lists them, Harbor's once a
+// motion stored them so; nil for an execution the fake does not hold.
+func TestTasks_InListingOrder(t *testing.T) {
+	fake, base := fakeapi.Start(t, testConfig())
+	fake.SetTasks(movingExec, fakeapi.GenerateTasks(30, 40, 1))
+	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionLeave, List: fakeapi.ListTasks, Every: 1000, Execution: movingExec})
+	if got, want := taskIDs(fake.Tasks(movingExec)), taskIDs(listTasks(t, base, "").Tasks); !slices.Equal(got, want) {
+		t.Fatalf("Tasks %v\nlisting %v", got, want)
+	}
+	if fake.Tasks(fakeapi.ExecutionKey{InstanceID: "ins-move", Namespace: "ns", PolicyID: 3, ExecutionID: 31}) != nil {
+		t.Fatal("tasks of an execution the fake does not hold")
 	}
 }

@@ -193,19 +193,23 @@ func (s *Server) SeedSample() {
 	s.SetExecutions(SampleInstance, SampleOtherNamespace, SampleOtherPolicyID, []Execution{
 		{ID: SampleOtherExecution, Status: "Succeed", Trigger: "manual", StartTime: s101a, EndTime: s101b},
 	})
-	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t113)
 	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleDryRunExecution), t112)
 	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleOldExecution), t111)
 	s.SetTasks(key(SampleOtherNamespace, SampleOtherPolicyID, SampleOtherExecution), t101)
 	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleEmptyExecution), nil)
 
+	// The sub-tasks of 113's failed tasks: one deletion that failed, and 0 to 2 that
+	// succeeded. Harbor counts retained as total minus the deletions that succeeded
+	// (src/pkg/retention/job.go), so each failed task's counts follow from its
+	// sub-tasks: total - retained is the number of succeeded deletions.
 	subID := int64(50000)
-	for _, t := range t113 {
+	for ti, t := range t113 {
 		if t.Status != "Failed" {
 			continue
 		}
 		n := 1 + int(t.ID%3)
 		subs := make([]SubTask, n)
+		deleted := int64(0)
 		start, _ := time.Parse(timeFormat, t.StartTime)
 		for i := range subs {
 			subID++
@@ -219,9 +223,14 @@ func (s *Server) SeedSample() {
 			if i == 0 {
 				sub.Status = "Failed"
 				sub.StatusText = "failed to delete the artifact: the registry answered 500 Internal Server Error"
+			} else {
+				deleted++
 			}
 			subs[i] = sub
 		}
+		t113[ti].Total = max(t.Total, int64(n))
+		t113[ti].Retained = t113[ti].Total - deleted
 		s.SetSubTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t.ID, subs)
 	}
+	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t113)
 }

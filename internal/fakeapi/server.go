@@ -110,6 +110,8 @@ type Server struct {
 
 	faultMu sync.Mutex
 	faults  []*faultState
+	portMu  sync.Mutex
+	port    *port // refuse.go; nil: not the fake's own listener
 	latency atomic.Int64
 	wire    atomic.Pointer[wireOptions] // times.go; nil is the default
 
@@ -328,6 +330,28 @@ func (s *Server) SetTasks(key ExecutionKey, tasks []Task) {
 	if e.placeholder {
 		e.meta.Status, e.meta.StartTime, e.meta.EndTime = summarize(tasks)
 	}
+}
+
+// Tasks is a copy of the execution's tasks in the order the tasks listing lists
+// them (a motion's, such as Harbor's order, once SetMotion stored them so).
+func (s *Server) Tasks(key ExecutionKey) []Task {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e := s.instances[key.InstanceID]
+	if e == nil {
+		return nil
+	}
+	for _, p := range e.policies {
+		if p.namespace != key.Namespace || p.meta.ID != key.PolicyID {
+			continue
+		}
+		for _, ex := range p.execs {
+			if ex.meta.ID == key.ExecutionID {
+				return append([]Task(nil), ex.tasks...)
+			}
+		}
+	}
+	return nil
 }
 
 // setTasksLocked stores tasks (the caller's own slice, never mutated afterwards)

@@ -15,6 +15,7 @@ func Start(tb testing.TB, cfg Config) (*Server, string) {
 	tb.Helper()
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
+	ts.Listener, ts.Config.ConnState = s.Listener(ts.Listener), s.ConnState
 	closeLog := logTo(tb, ts)
 	ts.Start()
 	tb.Cleanup(func() { s.ReleaseWaiting(); ts.Close(); closeLog() })
@@ -27,6 +28,7 @@ func StartTLS(tb testing.TB, cfg Config) (*Server, string) {
 	tb.Helper()
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
+	ts.Listener, ts.Config.ConnState = s.Listener(ts.Listener), s.ConnState
 	closeLog := logTo(tb, ts)
 	ts.StartTLS()
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})

@@ -81,13 +81,13 @@ func expectedAccountAudit(t *testing.T, url string) accountAudit {
 			repos := map[string]bool{}
 			for _, tk := range tasks {
 				versions += tk.Total - tk.Retained
-				if tk.Status == "Failed" {
+				if taskFailed(tk) {
 					repos[tk.Repository] = true
 				}
 			}
 			key := p.NamespaceName + "/" + p.Name
 			instRemoved[key] = versions
-			if newest.Status == "Failed" || len(repos) > 0 {
+			if client.ExecutionStatuses.Failed(newest.Status, newest.EndTime != "") || len(repos) > 0 {
 				failedTotal++
 				names := make([]string, 0, len(repos))
 				for r := range repos {

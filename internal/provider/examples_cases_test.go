@@ -36,9 +36,13 @@ func testProviderExample(t *testing.T, src string) {
 	if run.execution.ID == sampleExecutions(t, url)[0].ID || run.count("Failed") == 0 {
 		t.Fatalf("the sample no longer has a running newest execution and a failed finished one (%d)", run.execution.ID)
 	}
-	w := newCLIWorkdir(t, src, map[string]string{"swr_auth_token": testToken})
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, nil)
 	planFails(w, postconditionFailed, taskFinding(run, "7"))
 	quotesFinding(t, "index.md.tmpl", taskFinding(run, "7"))
+	// The Failed execution and tasks listed as Harbor's Error: the gate fails the same.
+	planFails(w, postconditionFailed, taskFinding(asHarborError(t, fake, url, run), "7"))
+	relabelFailed(t, fake, "")
 
 	withoutFailures(t, fake, url)
 	run = newestFinishedRun(t, url)
@@ -57,9 +61,18 @@ func testAuditExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	run := newestFinishedRun(t, url)
 	finding := taskFinding(run, "platform-keep-latest-10")
-	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url})
 	planFails(w, outputPrecondition, finding)
 	quotesFinding(t, "guides/audit-one-policy.md.tmpl", finding)
+	// The Failed execution and tasks listed as Harbor's Error: the gate fails the
+	// same, on the execution's Error and the tasks'.
+	errRun := asHarborError(t, fake, url, run)
+	if errRun.execution.Status != "Error" {
+		t.Fatalf("the audited execution is %s, want it listed as Error", errRun.execution.Status)
+	}
+	planFails(w, outputPrecondition, taskFinding(errRun, "platform-keep-latest-10"))
+	relabelFailed(t, fake, "")
 
 	outputs, warnings := applied(w, "fail_on_failure=false")
 	expectWarnings(t, warnings, checkFailed, finding)
@@ -81,7 +94,7 @@ func testAuditExample(t *testing.T, src string) {
 func (r sampleRun) failedTaskIDs() []int64 {
 	var ids []int64
 	for _, tk := range r.tasks {
-		if tk.Status == "Failed" {
+		if taskFailed(tk) {
 			ids = append(ids, tk.ID)
 		}
 	}
@@ -98,7 +111,7 @@ func auditOutputs(t *testing.T, url string, run sampleRun) map[string]any {
 		if tk.Retained < tk.Total {
 			removed[tk.Repository] += tk.Total - tk.Retained
 		}
-		if tk.Status != "Failed" {
+		if !taskFailed(tk) {
 			continue
 		}
 		failed = append(failed, fmt.Sprintf("%d %s", tk.ID, tk.Repository))
@@ -159,6 +172,15 @@ func testAccountAudit(t *testing.T, src, gate string, withFindings bool) {
 	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
 	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url})
 	planFails(w, gate, failedMsg)
+	// The Failed executions and tasks listed as Harbor's Error: the same
+	// policies fail, their executions said to have ended Error.
+	relabelFailed(t, fake, "Error")
+	errorMsg, _ := accountAuditFindings(t, expectedAccountAudit(t, url))
+	if errorMsg == failedMsg || !strings.Contains(errorMsg, " Error: ") {
+		t.Fatalf("relabelled, the finding is %q; want the executions said to have ended Error", errorMsg)
+	}
+	planFails(w, gate, errorMsg)
+	relabelFailed(t, fake, "")
 
 	fake.ResetRequests()
 	if withFindings {
@@ -252,13 +274,41 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// examples/demo: every task of execution 113, summed up, and each task's line.
+// examples/demo: every task of execution 113, summed up, and each task's line;
+// the same with the Failed tasks listed as Harbor's Error, which then count
+// under their own key, are still the failed tasks, and warn once.
 func testDemoExample(t *testing.T, src string) {
-	_, url := sampleFake(t, nil)
+	fake, url := sampleFake(t, nil)
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url})
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, demoOutputs(t, url))
+
+	relabelFailed(t, fake, "Error")
+	outputs, warnings = applied(w)
+	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
+	var named []string
+	for _, tk := range run.tasks {
+		if tk.Status == "Error" && len(named) < 3 {
+			named = append(named, fmt.Sprintf("Task %d (repository %q) has status \"Error\".", tk.ID, tk.Repository))
+		}
+	}
+	if run.count("Error") <= 3 {
+		t.Fatalf("the sample's execution 113 has %d Failed tasks, want more than 3", run.count("Error"))
+	}
+	expectWarnings(t, warnings, "Undocumented status in the SWR API response",
+		strings.Join(named, " ")+fmt.Sprintf(" %d tasks in all have a status the API does not document.", run.count("Error")))
+	checkOutputs(t, outputs, demoOutputs(t, url))
+}
+
+// demoOutputs are examples/demo's outputs for execution 113 as the fake lists it.
+func demoOutputs(t *testing.T, url string) map[string]any {
+	t.Helper()
 	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
 	var failed, lines []string
 	for _, tk := range run.tasks {
-		if tk.Status == "Failed" {
+		if taskFailed(tk) {
 			failed = append(failed, fmt.Sprintf("%d %s", tk.ID, tk.Repository))
 		}
 		end := tk.EndTime
@@ -267,13 +317,10 @@ func testDemoExample(t *testing.T, src string) {
 		}
 		lines = append(lines, fmt.Sprintf("%-6d %-22s %-10s %3d/%-3d %s", tk.ID, tk.Repository, tk.Status, tk.Retained, tk.Total, end))
 	}
-	w := newCLIWorkdir(t, src, map[string]string{"endpoint": url, "auth_token": testToken})
-	outputs, warnings := applied(w)
-	noWarnings(t, warnings)
-	checkOutputs(t, outputs, map[string]any{
+	return map[string]any{
 		"tasks_read": len(run.tasks), "tasks_per_status": run.perStatus(), "versions_removed": run.removed(),
 		"failed_tasks": failed, "tasks": lines,
-	})
+	}
 }
 
 // ---- provider blocks, each inside a complete configuration -----------------------
@@ -295,17 +342,17 @@ output "tasks_read" {
 // runProviderBlock runs a provider-block example inside a complete configuration
 // and asserts it read execution 113 whole, with no warning, authenticating as
 // authMethod (the fake records how each request authenticated).
-func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, vars map[string]string, authMethod string) {
+func runProviderBlock(t *testing.T, src string, fake *fakeapi.Server, url string, authMethod string) {
 	t.Helper()
-	runProviderBlockReading(t, src, fake, vars, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
+	runProviderBlockReading(t, src, fake, authMethod, len(sampleTasks(t, url, fakeapi.SampleExecutionID)))
 }
 
 // runProviderBlockReading is runProviderBlock for a fake the test cannot read
 // itself (over TLS): want is the number of tasks of execution 113.
-func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, vars map[string]string, authMethod string, want int) {
+func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, authMethod string, want int) {
 	t.Helper()
 	fake.ResetRequests()
-	w := newCLIWorkdir(t, requiredProviders+src+readThrough, vars)
+	w := newCLIWorkdir(t, requiredProviders+src+readThrough, nil)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"tasks_read": want})
@@ -316,11 +363,25 @@ func runProviderBlockReading(t *testing.T, src string, fake *fakeapi.Server, var
 	}
 }
 
-// examples/provider/token: a token and a project id, so no project lookup.
+// exportsInComment asserts that the example's comment exports each variable the
+// case sets: the example tells users where its credentials come from.
+func exportsInComment(t *testing.T, src string, env map[string]string) {
+	t.Helper()
+	for k, v := range env {
+		if !strings.Contains(src, k+"=") {
+			t.Errorf("the example's comment does not set %s", k)
+		}
+		t.Setenv(k, v)
+	}
+}
+
+// examples/provider/token: a token (from HW_AUTH_TOKEN) and a project id, so no
+// project lookup.
 func testProviderTokenExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"swr_auth_token": testToken}, "token")
+	exportsInComment(t, src, map[string]string{"HW_AUTH_TOKEN": testToken})
+	runProviderBlock(t, src, fake, url, "token")
 	for _, r := range fake.Requests() {
 		if strings.HasPrefix(r.Path, "/v3/") {
 			t.Errorf("asked IAM although project_id is set: %s", r.Path)
@@ -332,7 +393,8 @@ func testProviderTokenExample(t *testing.T, src string) {
 func testProviderAccessKeyExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, func(c *fakeapi.Config) { c.Region = "eu-west-101" })
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"access_key": testAccessKey, "secret_key": testSecretKey}, "aksk")
+	exportsInComment(t, src, map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/password: an IAM user of the example's account, in
@@ -343,7 +405,8 @@ func testProviderPasswordExample(t *testing.T, src string) {
 		c.Users = []fakeapi.User{{Name: "ci-reader", Password: testPassword, Domain: "example-account"}}
 	})
 	aimAtFake(t, url)
-	runProviderBlock(t, src, fake, url, map[string]string{"password": testPassword}, "token")
+	exportsInComment(t, src, map[string]string{"HW_USER_PASSWORD": testPassword})
+	runProviderBlock(t, src, fake, url, "token")
 	tokens := 0
 	for _, r := range fake.Requests() {
 		if r.Path == "/v3/auth/tokens" && r.Status == 201 {
@@ -360,15 +423,8 @@ func testProviderPasswordExample(t *testing.T, src string) {
 func testProviderEnvironmentExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	aimAtFake(t, url)
-	t.Setenv("HW_REGION_NAME", fakeapi.DefaultRegion)
-	t.Setenv("HW_ACCESS_KEY", testAccessKey)
-	t.Setenv("HW_SECRET_KEY", testSecretKey)
-	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY"} {
-		if !strings.Contains(src, v+"=") {
-			t.Errorf("the example's comment does not set %s", v)
-		}
-	}
-	runProviderBlock(t, src, fake, url, nil, "aksk")
+	exportsInComment(t, src, map[string]string{"HW_REGION_NAME": fakeapi.DefaultRegion, "HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey})
+	runProviderBlock(t, src, fake, url, "aksk")
 }
 
 // examples/provider/custom-endpoints: its endpoints and CA file are a private
@@ -397,7 +453,7 @@ func testProviderCustomEndpointsExample(t *testing.T, src string) {
 		t.Fatalf("an address of the example is left:\n%s", src)
 	}
 	t.Setenv("HW_AUTH_TOKEN", testToken)
-	runProviderBlockReading(t, src, fake, nil, "token", want)
+	runProviderBlockReading(t, src, fake, "token", want)
 }
 
 // ---- data-source snippets ------------------------------------------------------
@@ -514,8 +570,8 @@ func testExecutionsExample(t *testing.T, src string) {
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{
 		"latest_run": fmt.Sprintf("%d: %s", latest.ID, latest.Status),
-		"newest_finished_run": fmt.Sprintf("%d: %s, %d of %d tasks Failed", run.execution.ID, run.execution.Status,
-			run.count("Failed"), len(run.tasks)),
+		"newest_finished_run": fmt.Sprintf("%d: %s, %d of %d tasks failed", run.execution.ID, run.execution.Status,
+			run.failed(), len(run.tasks)),
 		"failed_runs": failedRuns,
 	})
 }
@@ -548,7 +604,12 @@ func testTasksGateExample(t *testing.T, src string) {
 	fake, url := sampleFake(t, nil)
 	run := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
 	w := snippetWorkdir(t, src, url)
-	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks Failed: %s.", run.count("Failed"), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks failed: %s.", run.failed(), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	// The same tasks listed as Harbor's Error, a status the API does not
+	// document: the gate fails the same, naming the same repositories.
+	run = asHarborError(t, fake, url, run)
+	planFails(w, postconditionFailed, fmt.Sprintf("%d of %d tasks failed: %s.", run.failed(), len(run.tasks), strings.Join(run.failedRepos(), ", ")))
+	relabelFailed(t, fake, "")
 	withoutFailures(t, fake, url)
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
@@ -677,4 +738,32 @@ func testRetentionAuditGateExample(t *testing.T, src string) {
 	outputs, warnings := applied(w)
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, want)
+}
+
+// relabelFailed lists the fake's Failed tasks, sub-tasks and executions as
+// status ("" as Failed again).
+func relabelFailed(t *testing.T, fake *fakeapi.Server, status string) {
+	t.Helper()
+	if err := fake.SetAnswers(fakeapi.Answers{FailedStatus: status}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// asHarborError lists the sample's Failed items as Harbor's "Error" and reads
+// run again (the newest finished run when run names its execution, else the
+// tasks of execution 113), after checking that nothing else changed: no task
+// Failed any more, as many failed (taskFailed) as before.
+func asHarborError(t *testing.T, fake *fakeapi.Server, url string, run sampleRun) sampleRun {
+	t.Helper()
+	relabelFailed(t, fake, "Error")
+	read := sampleRun{tasks: sampleTasks(t, url, fakeapi.SampleExecutionID)}
+	if run.execution.ID != 0 {
+		if read = newestFinishedRun(t, url); read.execution.ID != run.execution.ID {
+			t.Fatalf("relabelled, the newest finished run is %d, not %d", read.execution.ID, run.execution.ID)
+		}
+	}
+	if read.count("Failed") != 0 || read.count("Error") != run.count("Failed") || read.failed() != run.failed() || read.failed() == 0 {
+		t.Fatalf("relabelled: %d Failed, %d Error, %d failed; want 0, %d, %d", read.count("Failed"), read.count("Error"), read.failed(), run.count("Failed"), run.failed())
+	}
+	return read
 }

@@ -274,11 +274,28 @@ type sampleRun struct {
 	tasks     []fakeapi.Task
 }
 
-// failedRepos are the repositories of the run's Failed tasks, sorted, once each.
+// taskFailed is the examples' notion of a failed task, the data source's
+// failed: Failed, or finished with a status the API does not document.
+func taskFailed(tk fakeapi.Task) bool {
+	return client.TaskStatuses.Failed(tk.Status, tk.EndTime != "" || tk.StatusCode == 3)
+}
+
+// failed counts the run's failed tasks (taskFailed).
+func (r sampleRun) failed() int {
+	n := 0
+	for _, tk := range r.tasks {
+		if taskFailed(tk) {
+			n++
+		}
+	}
+	return n
+}
+
+// failedRepos are the repositories of the run's failed tasks, sorted, once each.
 func (r sampleRun) failedRepos() []string {
 	var repos []string
 	for _, tk := range r.tasks {
-		if tk.Status == "Failed" && !slices.Contains(repos, tk.Repository) {
+		if taskFailed(tk) && !slices.Contains(repos, tk.Repository) {
 			repos = append(repos, tk.Repository)
 		}
 	}
@@ -304,11 +321,15 @@ func (r sampleRun) removed() int64 {
 	return n
 }
 
-// perStatus counts the tasks in every status (each a key, as tasks_per_status).
+// perStatus counts the tasks in every status, as tasks_per_status: each
+// documented status a key, and each other status a task has.
 func (r sampleRun) perStatus() map[string]any {
 	out := map[string]any{}
 	for _, s := range client.TaskStatuses {
 		out[s] = r.count(s)
+	}
+	for _, tk := range r.tasks {
+		out[tk.Status] = r.count(tk.Status)
 	}
 	return out
 }
@@ -378,8 +399,8 @@ func withoutFailures(t *testing.T, fake *fakeapi.Server, url string) {
 
 // taskFinding is the gates' message, as examples/audit and provider.tf word it.
 func taskFinding(run sampleRun, policy string) string {
-	msg := fmt.Sprintf("Retention execution %d of policy %s ended %s, with %d of %d tasks Failed",
-		run.execution.ID, policy, run.execution.Status, run.count("Failed"), len(run.tasks))
+	msg := fmt.Sprintf("Retention execution %d of policy %s ended %s, with %d of %d tasks failed",
+		run.execution.ID, policy, run.execution.Status, run.failed(), len(run.tasks))
 	if repos := run.failedRepos(); len(repos) > 0 {
 		msg += ": " + strings.Join(repos, ", ")
 	}
@@ -460,5 +481,39 @@ func TestExamples_InlineConfigurationsInTheDocsAreExcerpts(t *testing.T) {
 	}
 	if blocks == 0 {
 		t.Log("no inline configuration in templates/")
+	}
+}
+
+// secretArguments are the provider's sensitive arguments, from its table.
+func secretArguments() []string {
+	var names []string
+	for _, a := range providerArguments {
+		if a.sensitive {
+			names = append(names, a.name)
+		}
+	}
+	return names
+}
+
+// Every example takes its credentials from the environment: a variable's value
+// is written into a saved plan file (and `show -json` of it) whatever
+// `sensitive` says, so no example sets a sensitive provider argument or
+// declares a sensitive variable.
+func TestExamples_NoSecretIsAVariable(t *testing.T) {
+	secrets := secretArguments()
+	if len(secrets) < 4 {
+		t.Fatalf("the provider's table has %d sensitive arguments: %v", len(secrets), secrets)
+	}
+	for _, d := range exampleDirs(t) {
+		for name, src := range exampleFiles(t, d) {
+			for n, line := range strings.Split(src, "\n") {
+				field, _, ok := strings.Cut(strings.TrimSpace(line), "=")
+				field = strings.TrimSpace(field)
+				if ok && (slices.Contains(secrets, field) || field == "sensitive") {
+					t.Errorf("examples/%s/%s:%d: %q: credentials come from the environment (HW_AUTH_TOKEN, HW_SECRET_KEY, HW_USER_PASSWORD ...), never from a variable",
+						d, name, n+1, strings.TrimSpace(line))
+				}
+			}
+		}
 	}
 }

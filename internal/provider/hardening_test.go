@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -288,5 +289,39 @@ func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A port that refuses connections for a moment after it has answered (a gateway
+// restarting between two pages) is waited for: the read retries the refused
+// pages and returns every task exactly once. A port that never answered still
+// fails at once (TestAccProvider_ConnectionRefused).
+func TestAccProvider_ReadSurvivesARefusalWindowAfterTheEndpointAnswered(t *testing.T) {
+	clearProviderEnv(t)
+	fake, url := startFake(t)
+	tasks := fakeapi.GenerateTasks(testExecution.ExecutionID, 250, 3)
+	fake.SetTasks(testExecution, tasks)
+	// The first page is answered, then the port refuses for a second: the
+	// default back-off waits at least 15 s over its 5 retries, so the read
+	// outlasts the window whatever the jitter.
+	fake.AddFault(fakeapi.Fault{Path: "/tasks", RefuseFor: time.Second, Times: 1})
+	refused := false
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: fake.ResetRequests,
+			Config:    providerConfig(url, authToken).tasks(testExecution).String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("tasks"), expectedTasks(tasks)),
+				statecheck.ExpectKnownValue(tasksAddress, tfjsonpath.New("total"), knownvalue.Int64Exact(250)),
+			},
+			Check: func(*terraform.State) error {
+				refused = fake.CountRequests("/tasks") >= 3
+				return nil
+			},
+		}},
+	})
+	if !refused {
+		t.Errorf("the fake answered %d page requests, want the 3 pages", fake.CountRequests("/tasks"))
 	}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,42 @@ func TestDocs_HuaweicloudGuidePlacesEveryArgumentAndVariable(t *testing.T) {
 			if !has(v) {
 				t.Errorf("the guide does not name %s, which this provider reads for %s", v, a.name)
 			}
+		}
+	}
+}
+
+// The docs say one thing about an IAM endpoint ending in /v3, the statement
+// generated from client.ParseIAMEndpoint (TestDocs_GeneratedPartsAreCurrent):
+// the provider takes both forms. The sentences that said otherwise, that the
+// /v3 must be dropped or makes requests go to /v3/v3, are gone from every
+// template and every generated page, and every page that speaks of
+// HW_AUTH_URL's /v3 carries the statement.
+func TestDocs_OneStatementAboutV3(t *testing.T) {
+	contradicted := []string{"/v3/v3", "without the `/v3`", "**without** `/v3`", "drop the `/v3`", "without `/v3`"}
+	statement := iamVersionStatement()
+	for _, dir := range []string{filepath.Join("..", "..", "templates"), filepath.Join("..", "..", "docs")} {
+		files := os.DirFS(dir)
+		err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(files, path)
+			if err != nil {
+				return err
+			}
+			text := string(data)
+			for _, c := range contradicted {
+				if strings.Contains(text, c) {
+					t.Errorf("%s/%s says %q, which the provider contradicts: it takes iam_endpoint with or without /v3", dir, path, c)
+				}
+			}
+			if strings.Contains(text, "auth_url") && strings.Contains(text, "/v3`") && !strings.Contains(text, statement) {
+				t.Errorf("%s/%s speaks of auth_url and /v3 without the statement %q", dir, path, statement)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -102,7 +102,9 @@ func TestAccInstancesDataSource_AllPagesAndFilters(t *testing.T) {
 				statecheck.ExpectKnownValue("data.swr_instances.none", tfjsonpath.New("instances"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
 			Check: func(*terraform.State) error {
-				// Per read: 3 pages unfiltered (all, none), 1 for the 92 running, 1 for the 77 of project 1.
+				// Per read: 3 pages unfiltered (all, none), twice (instances can be
+				// deleted: a pass and one that confirms it), 1 for the 92 running, 1
+				// for the 77 of project 1 (one page: one answer).
 				counts := map[string]int{}
 				for _, r := range fake.Requests() {
 					if r.Path != "/v2/"+fakeapi.DefaultProjectID+"/instances" {
@@ -113,7 +115,7 @@ func TestAccInstancesDataSource_AllPagesAndFilters(t *testing.T) {
 					}
 					counts[r.Query.Get("status")+"|"+r.Query.Get("enterprise_project_id")]++
 				}
-				want := map[string]int{"|": 6, "Running|": 1, "|1": 1}
+				want := map[string]int{"|": 2 * 6, "Running|": 1, "|1": 1}
 				if fmt.Sprint(counts) != fmt.Sprint(want) {
 					return fmt.Errorf("requests per filter %v, want %v (per plan or refresh)", counts, want)
 				}

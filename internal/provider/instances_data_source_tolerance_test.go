@@ -46,13 +46,13 @@ var instancesListing = listingDataSource{
 func TestAccInstancesDataSource_TotalAbsentOrNull(t *testing.T) {
 	for _, mode := range totalAbsentOrNull {
 		t.Run(mode.String(), func(t *testing.T) {
-			instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotal)
+			instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotalLosing)
 		})
 	}
 }
 
 func TestAccInstancesDataSource_TotalCountsUnfilteredSet(t *testing.T) {
-	instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotal)
+	instancesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotalLosing)
 }
 
 func TestAccInstancesDataSource_StatusFilterIgnored(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
 
 // The one description of the items of a list data source: one row per field,
@@ -162,9 +164,9 @@ func timeField[T any](name, what string, get func(T) string) field[T] {
 			s := get(item)
 			out, kind := normalizeAPITime(s)
 			switch kind {
-			case apiTimeValid:
+			case client.TimeValid:
 				return tftypes.NewValue(typ, out)
-			case apiTimeInvalid:
+			case client.TimeInvalid:
 				c.note(item, unreadableKey, func(kind, ref string) note { return unreadableTimeNote(kind, ref, name, s) })
 			}
 			return tftypes.NewValue(typ, nil)
@@ -207,6 +209,40 @@ type countLimit[T any] struct {
 // atMost is the limit of a count that cannot exceed the count field name.
 func atMost[T any](name string, get func(T) int64) countLimit[T] {
 	return countLimit[T]{name: name, get: get}
+}
+
+// statusField is the status of an item, one of documented: a status outside
+// them is kept as the API gave it, with one warning that names the first few
+// items that have one, with their status, and counts them all. No status at all
+// ("") is not warned of here: it is a missing field, not a status an audit's
+// condition could overlook, and failed is then false.
+func statusField[T any](name, description string, documented client.StatusSet, get func(T) string) field[T] {
+	f := stringField(name, description+": "+quotedList(documented)+". "+undocumentedStatusSentence, get)
+	var typ tftypes.Type = tftypes.String
+	undocumentedKey := "undocumented " + name
+	f.value = func(item T, c *conversion[T]) tftypes.Value {
+		s := get(item)
+		if s != "" && !documented.Documented(s) {
+			c.note(item, undocumentedKey, func(kind, ref string) note { return undocumentedStatusNote(kind, ref, name, s, documented) })
+		}
+		return tftypes.NewValue(typ, s)
+	}
+	return f
+}
+
+// undocumentedStatusSentence says in each status's description what another
+// status gives.
+const undocumentedStatusSentence = "Another status is kept as the API gave it, with a warning."
+
+// failedField is whether the item failed, derived from the documented statuses
+// (client.StatusSet.Failed): its status is Failed, or it has finished (as
+// finished says, described by whenFinished) with a status the API does not
+// document. The examples' gates test it rather than status == "Failed", which
+// an undocumented Error would pass.
+func failedField[T any](kind string, documented client.StatusSet, status func(T) string, whenFinished string, finished func(T) bool) field[T] {
+	return boolField("failed", fmt.Sprintf("`true` when the %s failed: its `status` is `Failed`, or it has finished (%s) with a status the API does not document, "+
+		"such as Harbor's `Error`. `Stopped` is not a failure. See the guide Statuses and times.", kind, whenFinished),
+		func(item T) bool { return documented.Failed(status(item), finished(item)) })
 }
 
 // stringMapField is a map of strings.

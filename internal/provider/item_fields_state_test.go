@@ -40,6 +40,7 @@ func tasksViaFramework(t *testing.T, tasks []client.Task) types.List {
 			"repository":      types.StringValue(tk.Repository),
 			"job_id":          types.StringValue(tk.JobID),
 			"status":          types.StringValue(tk.Status),
+			"failed":          types.BoolValue(tk.Status == "Failed"), // the generated tasks have documented statuses
 			"status_code":     types.Int64Value(tk.StatusCode),
 			"status_revision": types.Int64Value(tk.StatusRevision),
 			"start_time":      timeOrNull(tk.StartTime),

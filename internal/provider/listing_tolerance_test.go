@@ -173,4 +173,15 @@ var (
 	costFilterIgnored = readCost{unfiltered: 10, filtered: 10}
 )
 
+// Costs of one pass of a list whose items can be deleted (namespaces, policies,
+// instances, executions): its passes go page after page, and a read longer than a
+// page takes two (the second confirms the first), each counted as a read here.
+var (
+	// No total: until the short page, nothing past it.
+	costNoTotalLosing = readCost{unfiltered: 10 + 1, filtered: 1 + 1}
+	// Total 1,000 whatever the filter: filtered until page 1, short with a total
+	// reaching past it, so page 2 is asked for too (empty: a real end).
+	costUnfilteredTotalLosing = readCost{unfiltered: 10, filtered: 1 + 2}
+)
+
 var totalAbsentOrNull = []fakeapi.TotalMode{fakeapi.TotalAbsent, fakeapi.TotalNull}

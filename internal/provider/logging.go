@@ -6,8 +6,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// logSubsystem is the terraform-plugin-log subsystem of API traffic:
-// TF_LOG_PROVIDER_SWR_API=DEBUG shows it alone.
+// logSubsystem is the terraform-plugin-log subsystem of API traffic. Its level is
+// TF_LOG_PROVIDER_SWR_API, within what the CLI passes on (TF_LOG_PROVIDER): with
+// TF_LOG_PROVIDER=DEBUG its lines show, TF_LOG_PROVIDER_SWR_API=OFF leaves them out.
 const logSubsystem = "swr_api"
 
 // withAPILogging returns ctx with the API log subsystem, masking every secret

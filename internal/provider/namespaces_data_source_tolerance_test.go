@@ -39,13 +39,13 @@ var namespacesListing = listingDataSource{
 func TestAccNamespacesDataSource_TotalAbsentOrNull(t *testing.T) {
 	for _, mode := range totalAbsentOrNull {
 		t.Run(mode.String(), func(t *testing.T) {
-			namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotal)
+			namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotalLosing)
 		})
 	}
 }
 
 func TestAccNamespacesDataSource_TotalCountsUnfilteredSet(t *testing.T) {
-	namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotal)
+	namespacesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotalLosing)
 }
 
 func TestAccNamespacesDataSource_PublicFilterIgnored(t *testing.T) {

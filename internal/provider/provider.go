@@ -96,6 +96,7 @@ func (p *swrProvider) Configure(ctx context.Context, req provider.ConfigureReque
 // is a diagnostic on the argument at fault. It sends nothing.
 func (s settings) newClient(userAgent string, diags *diag.Diagnostics) *client.Client {
 	s.check(diags)
+	s.checkCloud(diags)
 	if diags.HasError() {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
+	"github.com/swr-iac/terraform-provider-swr/internal/proxyguard"
 )
 
 func env(m map[string]string) func(string) string {
@@ -154,7 +155,10 @@ func TestProviderArguments_Consistent(t *testing.T) {
 		if len(a.env) == 0 || a.description == "" {
 			t.Errorf("argument %s needs a description and an environment variable", a.name)
 		}
-		for _, v := range a.env {
+		if f := providerArgumentInFamily(a.family); a.family != "" && len(f.env) != len(a.env) {
+			t.Errorf("%s has %d variables, %s of its family %d: a family's places are the indexes of its variables", a.name, len(a.env), f.name, len(f.env))
+		}
+		for _, v := range a.variables() {
 			if other, ok := vars[v]; ok {
 				t.Errorf("variable %s belongs to both %s and %s", v, other, a.name)
 			}
@@ -245,16 +249,26 @@ func TestAccProvider_ConfigurationErrors(t *testing.T) {
 		name     string
 		provider testConfig
 		expect   *regexp.Regexp
+		env      map[string]string
 	}{
-		{"no credentials", providerConfig(url, authNone), regexp.MustCompile(`No SWR credentials`)},
-		{"two methods", providerConfig(url, authToken, fmt.Sprintf("access_key = %q", testAccessKey), fmt.Sprintf("secret_key = %q", testSecretKey)), regexp.MustCompile(`More than one way to authenticate`)},
-		{"half pair", providerConfig(url, authNone, fmt.Sprintf("access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`)},
+		{"no credentials", providerConfig(url, authNone), regexp.MustCompile(`No SWR credentials`), nil},
+		{"two methods", providerConfig(url, authToken, fmt.Sprintf("access_key = %q", testAccessKey), fmt.Sprintf("secret_key = %q", testSecretKey)), regexp.MustCompile(`More than one way to authenticate`), nil},
+		{"half pair", providerConfig(url, authNone, fmt.Sprintf("access_key = %q", testAccessKey)), regexp.MustCompile(`Missing secret_key`), nil},
 		{"endpoint not a URL", testConfig{}.block(`provider "swr"`, `endpoint = "not a url"`, fmt.Sprintf("iam_endpoint = %q", url),
-			`region = "cn-north-4"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`)},
-		{"no region and no endpoint", testConfig{}.block(`provider "swr"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Missing region.*endpoint`)},
+			`region = "cn-north-4"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Invalid endpoint.*must start with https://`), nil},
+		{"no region and no endpoint", testConfig{}.block(`provider "swr"`, fmt.Sprintf("auth_token = %q", testToken)), regexp.MustCompile(`(?s)Missing region.*endpoint`), nil},
+		// The default endpoints would be the public site's: the proxy guard would
+		// refuse them, and records that nothing tried.
+		{"HW_CLOUD names another cloud", testConfig{}.block(`provider "swr"`, `region = "cn-north-4"`, fmt.Sprintf("auth_token = %q", testToken)),
+			regexp.MustCompile(`(?s)Default endpoint is not on the cloud HW_CLOUD names.*Default iam_endpoint is not on the cloud HW_CLOUD names`),
+			map[string]string{"HW_CLOUD": "cloud.example.test"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			proxyguard.NoneLeft(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: tc.provider.tasks(testExecution).String(), ExpectError: tc.expect}},

@@ -30,7 +30,7 @@ func argumentsTableMarkdown() string {
 		if a.sensitive {
 			name += " (sensitive)"
 		}
-		env := strings.Join(codeList(a.env), ", ")
+		env := strings.Join(codeList(a.variables()), ", ")
 		_, isBool := a.field(&settings{}).(*bool)
 		_, isDuration := a.field(&settings{}).(*time.Duration)
 		switch lo, hi, ranged := a.rangeText(); {
@@ -52,33 +52,83 @@ func argumentsTableMarkdown() string {
 	return b.String()
 }
 
-// The template's table of arguments is the one providerArguments gives. When it
-// is stale, `go generate ./internal/provider` rewrites it; `make docs` then
-// renders docs/index.md.
-func TestDocs_ProviderArgumentsTableIsCurrent(t *testing.T) {
-	file := filepath.Join("..", "..", "templates", "index.md.tmpl")
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	begin := strings.Index(text, argumentsTableBegin)
-	end := strings.Index(text, argumentsTableEnd)
-	if begin < 0 || end < begin {
-		t.Fatalf("%s lacks the markers of the generated table of arguments:\n%s…\n…%s", file, argumentsTableBegin, argumentsTableEnd)
-	}
-	begin += len(argumentsTableBegin)
-	want := argumentsTableMarkdown()
-	if text[begin:end] == want {
-		return
-	}
-	if *updateTemplates {
+// The parts of the templates generated from the code, each between its two
+// markers (template comments, which tfplugindocs drops). A part may occur
+// several times in a file, and in several files.
+const (
+	ecosystemTableBegin = "{{/* Generated from ecosystemVariables in internal/provider/ecosystem.go by `go generate ./internal/provider`; do not edit. */ -}}\n"
+	ecosystemTableEnd   = "\n{{- /* End of the generated table of variables. */}}"
+	// The statement about /v3 sits inside sentences and table cells: no line
+	// breaks, no trimming.
+	iamVersionBegin = "{{/* iamVersionStatement() in internal/provider/ecosystem.go: */}}"
+	iamVersionEnd   = "{{/* end of iamVersionStatement() */}}"
+)
 
-		if err := os.WriteFile(file, []byte(text[:begin]+want+text[end:]), 0o600); err != nil {
+var (
+	indexTemplate           = filepath.Join("..", "..", "templates", "index.md.tmpl")
+	huaweicloudGuide        = filepath.Join("..", "..", "templates", "guides", "coming-from-huaweicloud.md.tmpl")
+	troubleshootingTemplate = filepath.Join("..", "..", "templates", "guides", "troubleshooting.md.tmpl")
+)
+
+type generatedPart struct {
+	file, begin, end string
+	text             func() string
+}
+
+var generatedParts = []generatedPart{
+	{indexTemplate, argumentsTableBegin, argumentsTableEnd, argumentsTableMarkdown},
+	{indexTemplate, ecosystemTableBegin, ecosystemTableEnd, ecosystemTableMarkdown},
+	{indexTemplate, iamVersionBegin, iamVersionEnd, iamVersionStatement},
+	{huaweicloudGuide, iamVersionBegin, iamVersionEnd, iamVersionStatement},
+	{troubleshootingTemplate, iamVersionBegin, iamVersionEnd, iamVersionStatement},
+}
+
+// Every generated part of the templates is what the code gives: the table of
+// arguments (providerArguments), the table of the Huawei Cloud ecosystem's
+// variables (ecosystemVariables) and the statement about /v3 (from
+// client.ParseIAMEndpoint). When one is stale, `go generate ./internal/provider`
+// rewrites it; `make docs` then renders docs/.
+func TestDocs_GeneratedPartsAreCurrent(t *testing.T) {
+	for _, p := range generatedParts {
+		data, err := os.ReadFile(p.file)
+		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("rewrote the table of arguments in %s; run make docs to render docs/", file)
-		return
+		text, want := string(data), p.text()
+		if want == "" {
+			t.Fatalf("%s between %q and %q: the code gives no text", p.file, p.begin, p.end)
+		}
+		var out strings.Builder
+		rest, found, stale := text, 0, false
+		for {
+			begin := strings.Index(rest, p.begin)
+			if begin < 0 {
+				break
+			}
+			begin += len(p.begin)
+			end := strings.Index(rest[begin:], p.end)
+			if end < 0 {
+				t.Fatalf("%s: %q without its end marker %q", p.file, p.begin, p.end)
+			}
+			found++
+			if rest[begin:begin+end] != want {
+				stale = true
+				t.Logf("%s: stale text between %q and %q:\n%s", p.file, p.begin, p.end, rest[begin:begin+end])
+			}
+			out.WriteString(rest[:begin] + want)
+			rest = rest[begin+end:]
+		}
+		out.WriteString(rest)
+		switch {
+		case found == 0:
+			t.Errorf("%s lacks the markers of a generated part:\n%s…\n…%s", p.file, p.begin, p.end)
+		case stale && *updateTemplates:
+			if err := os.WriteFile(p.file, []byte(out.String()), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("rewrote the part between %q and %q in %s; run make docs to render docs/", p.begin, p.end, p.file)
+		case stale:
+			t.Errorf("%s is stale: run go generate ./internal/provider, then make docs.\nwant:\n%s", p.file, want)
+		}
 	}
-	t.Errorf("the table of arguments in %s is stale: run go generate ./internal/provider, then make docs.\nwant:\n%s\ngot:\n%s", file, want, text[begin:end])
 }

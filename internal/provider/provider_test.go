@@ -62,12 +62,17 @@ func fakeConfig() fakeapi.Config {
 // developer's own settings cannot change a test.
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
+	names := []string{}
 	for _, a := range providerArguments {
-		for _, name := range a.env {
-			if _, ok := os.LookupEnv(name); ok {
-				t.Setenv(name, "")
-				os.Unsetenv(name)
-			}
+		names = append(names, a.env...)
+	}
+	for _, v := range ecosystemVariables {
+		names = append(names, v.name)
+	}
+	for _, name := range names {
+		if _, ok := os.LookupEnv(name); ok {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
 		}
 	}
 }
@@ -178,6 +183,7 @@ func expectedTasks(tasks []fakeapi.Task) knownvalue.Check {
 			"end_time":        timeCheck(t.EndTime),
 			"total":           knownvalue.Int64Exact(t.Total),
 			"retained":        knownvalue.Int64Exact(t.Retained),
+			"failed":          knownvalue.Bool(taskFailed(t)),
 		})
 	})
 }

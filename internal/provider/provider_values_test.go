@@ -159,7 +159,7 @@ func TestProviderSettings_AccessKeysFromOneFamily(t *testing.T) {
 		"auth_token from the provider block, access_key from HW_ACCESS_KEY and secret_key from HW_SECRET_KEY.")
 	// None: every way with its variables, from the table.
 	wantDiagnostic(t, oneDiagnostic(t, configureDiags(settingsFrom(nil, env(region)))), "", "No SWR credentials",
-		"auth_token (HW_AUTH_TOKEN); access_key and secret_key (HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and CLOUD_SDK_SK), and security_token if the keys are temporary; "+
+		"auth_token (HW_AUTH_TOKEN); access_key and secret_key (HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and CLOUD_SDK_SK, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), and security_token if the keys are temporary; "+
 			"or user_name, password and domain_name (HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME).")
 }
 

@@ -16,16 +16,21 @@ import (
 // that must fail on it can say so with a check block.
 
 // note is what one warning says: the first item that had the fault in a
-// sentence, what the others "also" have, and what to do.
+// sentence, what the others "also" have, and what to do. A note with names > 1
+// names that many items, each in its own sentence (first), and then counts them
+// all: "N tasks in all " + others.
 type note struct {
 	summary, first, others, advice string
+	names                          int
 }
 
-// noted is a note with its kind of item and how many items had the fault.
+// noted is a note with its kind of item, how many items had the fault, and the
+// sentences of the items it names after the first.
 type noted struct {
 	note
 	kind  string
 	count int
+	more  []string
 }
 
 // readNotes collects the faults of one read. It is not safe for concurrent use
@@ -36,10 +41,13 @@ type readNotes struct {
 }
 
 // add records one item of kind with the fault key; first is called for the
-// first such item only.
+// first such item only, or for the first names of a note that names several.
 func (n *readNotes) add(key, kind string, first func() note) {
 	if b := n.byKey[key]; b != nil {
 		b.count++
+		if b.count <= b.names {
+			b.more = append(b.more, first().first)
+		}
 		return
 	}
 	if n.byKey == nil {
@@ -54,9 +62,12 @@ func (n *readNotes) warnings() diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, key := range n.keys {
 		b := n.byKey[key]
-		detail := b.first
-		if b.count > 1 {
-			detail += fmt.Sprintf(" %d other %s also %s.", b.count-1, plural(strings.ToLower(b.kind)), b.others)
+		detail := strings.Join(append([]string{b.first}, b.more...), " ")
+		switch kinds := plural(strings.ToLower(b.kind)); {
+		case b.names > 1 && b.count > 1:
+			detail += fmt.Sprintf(" %d %s in all %s.", b.count, kinds, b.others)
+		case b.count > 1:
+			detail += fmt.Sprintf(" %d other %s also %s.", b.count-1, kinds, b.others)
 		}
 		diags.AddWarning(b.summary, detail+" "+b.advice)
 	}
@@ -160,4 +171,25 @@ func (s countSum) saturatedNote(name, what string) (note, bool) {
 		first:   fmt.Sprintf("%s is %d, the bound of a 64-bit integer: %s passes it%s.", name, s.value, what, at),
 		advice:  "No real execution counts this many versions, so the API's counts cannot be believed. Please report this to the API's owner.",
 	}, true
+}
+
+// Statuses. The API documents a few statuses per kind of item (client.StatusSet);
+// one outside them is kept as the API gave it, with one warning that names the
+// first few items and their status and counts them all, since a status nobody
+// documented is the one an audit's condition does not test for.
+
+// undocumentedStatusNames is how many items the warning names.
+const undocumentedStatusNames = 3
+
+func undocumentedStatusNote(kind, ref, field, status string, documented []string) note {
+	kinds := plural(strings.ToLower(kind))
+	return note{
+		summary: "Undocumented status in the SWR API response",
+		first:   fmt.Sprintf("%s %s has %s %s.", kind, ref, field, quoteUntrusted(status, 64)),
+		others:  fmt.Sprintf("have a %s the API does not document", field),
+		advice: fmt.Sprintf("The API documents %s for %s. The provider keeps the %s as the API gave it (counted under its own key where %s are counted per %s), "+
+			"and a finished %s with it counts as failed (its `failed` is true, where it has one): see the guide Statuses and times. "+
+			"Please report this to the API's owner.", quotedList(documented), kinds, field, kinds, field, strings.ToLower(kind)),
+		names: undocumentedStatusNames,
+	}
 }

@@ -132,10 +132,10 @@ var (
 			func(p audit.Policy) int64 { return p.ExecutionID }),
 		optionalStringField("execution_status", "Status of the audited run; null when there is none.", func(p audit.Policy) string { return p.ExecutionStatus }),
 		timeField("execution_end_time", "When the audited run ended; null without a run", func(p audit.Policy) string { return p.ExecutionEnd }),
-		int64Field("failed_tasks", "Tasks of the audited run that failed (`Failed`, or a status outside the documented ones); 0 without a run.",
+		int64Field("failed_tasks", "Tasks of the audited run that failed (`Failed`, or finished with a status outside the documented ones, such as Harbor's `Error`); 0 without a run.",
 			func(p audit.Policy) int64 { return p.FailedTasks }),
 		stringListField("failed_repositories", "The repositories of those tasks, sorted.", func(p audit.Policy) []string { return p.FailedRepositories }),
-		knownCountField("versions_removed", "Versions the audited run removed: `total - retained` over its tasks (Harbor counts a failed deletion as retained). "+
+		knownCountField("versions_removed", "Versions the audited run removed: `total - retained` over its tasks, which counts only the deletions that succeeded (Harbor counts a failed deletion as retained). "+
 			"Null without a run, or with `versions_removed = false`.", func(p audit.Policy) (int64, bool) { return p.VersionsRemoved, p.TasksRead }),
 		knownCountMapField("tasks_per_status", "The audited run's tasks per status. Null without a run, or with `versions_removed = false`.",
 			func(p audit.Policy) (map[string]int64, bool) { return p.TasksPerStatus, p.TasksRead }),

@@ -63,7 +63,7 @@ var subTaskItems = newItemType("Sub-task", idRef(func(s client.SubTask) int64 { 
 	stringField("tag", "Tag (version) of the artifact.", func(s client.SubTask) string { return s.Tag }),
 	stringField("digest", "Digest of the artifact, e.g. `sha256:…`.", func(s client.SubTask) string { return s.Digest }),
 	stringField("action", "What was done to the artifact: `DEL` (deleted).", func(s client.SubTask) string { return s.Action }),
-	stringField("status", "Status of the sub-task: "+quotedList(client.SubTaskStatuses)+".", func(s client.SubTask) string { return s.Status }),
+	statusField("status", "Status of the sub-task", client.SubTaskStatuses, func(s client.SubTask) string { return s.Status }),
 	stringField("status_text", "Detail of the status, e.g. why a deletion failed; empty when the API gives none.", func(s client.SubTask) string { return s.StatusText }),
 	timeField("op_time", "Time of the operation", func(s client.SubTask) string { return s.OpTime }),
 )

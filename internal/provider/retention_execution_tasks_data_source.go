@@ -50,9 +50,13 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 			},
 			"tasks_per_status": schema.MapAttribute{
 				MarkdownDescription: "Number of tasks in each status. Every documented status is a key (" + quotedList(client.TaskStatuses) +
-					"), 0 when no task has it, so `tasks_per_status[\"Failed\"] > 0` needs no lookup default.",
+					"), 0 when no task has it, so `tasks_per_status[\"Failed\"] > 0` needs no lookup default. A status the API does not document counts under its own key, with a warning.",
 				ElementType: types.Int64Type,
 				Computed:    true,
+			},
+			"tasks_failed": schema.Int64Attribute{
+				MarkdownDescription: "Number of tasks whose `failed` is true: `tasks_per_status[\"Failed\"]` plus the finished tasks whose status the API does not document. The gate of an audit: `tasks_failed == 0`.",
+				Computed:            true,
 			},
 			"versions_total": schema.Int64Attribute{
 				MarkdownDescription: "Sum of `total` over the tasks: artifact versions the execution considered." + saturationNote,
@@ -63,8 +67,11 @@ func (d *retentionExecutionTasksDataSource) Schema(ctx context.Context, _ dataso
 				Computed:            true,
 			},
 			"versions_removed": schema.Int64Attribute{
-				MarkdownDescription: "`versions_total - versions_retained`: the versions the tasks listed did not keep (for a dry run, would not keep), whatever their status; not confirmed deletions, which are the sub-tasks with `action` `DEL` and `status` `Succeed`." + saturationNote,
-				Computed:            true,
+				MarkdownDescription: "`versions_total - versions_retained`: the versions the execution deleted. Harbor counts a task's `retained` as its `total` minus the " +
+					"deletions that succeeded, so a deletion that failed counts as retained and a failed run counts only what it deleted; a dry run " +
+					"deletes nothing, and its number is what a real run would have deleted. The deletions themselves are the sub-tasks with " +
+					"`action` `DEL` and `status` `Succeed` (`swr_retention_execution_sub_tasks`)." + saturationNote,
+				Computed: true,
 			},
 			"tasks": taskItems.listAttribute("The tasks, in the API's order. An execution without tasks gives an empty list."),
 		},
@@ -85,14 +92,15 @@ var taskItems = newItemType("Task", func(t client.Task) string {
 	int64Field("execution_id", "ID of the execution the task belongs to.", func(t client.Task) int64 { return t.ExecutionID }),
 	stringField("repository", "Repository the task worked on.", func(t client.Task) string { return t.Repository }),
 	stringField("job_id", "Name of the job that ran the task.", func(t client.Task) string { return t.JobID }),
-	stringField("status", "Status of the task: "+quotedList(client.TaskStatuses)+".", func(t client.Task) string { return t.Status }),
+	statusField("status", "Status of the task", client.TaskStatuses, func(t client.Task) string { return t.Status }),
+	failedField("task", client.TaskStatuses, func(t client.Task) string { return t.Status }, "`end_time` set, or `status_code` `3`", client.Task.Finished),
 	int64Field("status_code", "Job status code: `0` pending, `1` scheduled, `2` running, `3` final (stopped, error or success).",
 		func(t client.Task) int64 { return t.StatusCode }),
 	int64Field("status_revision", "Revision of the job run (Unix seconds).", func(t client.Task) int64 { return t.StatusRevision }),
 	timeField("start_time", "Start time", func(t client.Task) string { return t.StartTime }),
 	timeField("end_time", "End time; null while the task runs", func(t client.Task) string { return t.EndTime }),
 	countField("total", "Number of artifact versions the task considered.", func(t client.Task) int64 { return t.Total }),
-	countField("retained", "Number of artifact versions the task kept; `total - retained` were removed.",
+	countField("retained", "Number of artifact versions the task kept: `total` minus the deletions that succeeded, so `total - retained` were deleted (in a dry run, would have been).",
 		func(t client.Task) int64 { return t.Retained }, atMost("total", func(t client.Task) int64 { return t.Total })),
 )
 
@@ -129,8 +137,12 @@ func taskSummary(tasks []client.Task, _ []tftypes.Value, notes *readNotes) map[s
 		perStatus[status] = 0
 	}
 	var total, retained countSum
+	var failed int64
 	for _, t := range tasks {
 		perStatus[t.Status]++
+		if client.TaskStatuses.Failed(t.Status, t.Finished()) {
+			failed++
+		}
 		ref := func() string { return "task " + taskItems.ref(t) }
 		total.add(t.Total, ref)
 		retained.add(t.Retained, ref)
@@ -151,6 +163,7 @@ func taskSummary(tasks []client.Task, _ []tftypes.Value, notes *readNotes) map[s
 	return map[string]tftypes.Value{
 		"total":             int64Value(int64(len(tasks))),
 		"tasks_per_status":  int64MapValue(perStatus),
+		"tasks_failed":      int64Value(failed),
 		"versions_total":    int64Value(total.value),
 		"versions_retained": int64Value(retained.value),
 		"versions_removed":  int64Value(removed.value),
@@ -167,6 +180,7 @@ type retentionExecutionTasksModel struct {
 	Total            types.Int64    `tfsdk:"total"`
 	Tasks            types.List     `tfsdk:"tasks"`
 	TasksPerStatus   types.Map      `tfsdk:"tasks_per_status"`
+	TasksFailed      types.Int64    `tfsdk:"tasks_failed"`
 	VersionsTotal    types.Int64    `tfsdk:"versions_total"`
 	VersionsRetained types.Int64    `tfsdk:"versions_retained"`
 	VersionsRemoved  types.Int64    `tfsdk:"versions_removed"`

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -24,6 +25,7 @@ func executionCheck(e fakeapi.Execution) knownvalue.Check {
 		"trigger":    knownvalue.StringExact(e.Trigger),
 		"start_time": timeCheck(e.StartTime),
 		"end_time":   timeCheck(e.EndTime),
+		"failed":     knownvalue.Bool(client.ExecutionStatuses.Failed(e.Status, e.EndTime != "")),
 	})
 }
 

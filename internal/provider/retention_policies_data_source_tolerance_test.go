@@ -44,13 +44,13 @@ var policiesListing = listingDataSource{
 func TestAccRetentionPoliciesDataSource_TotalAbsentOrNull(t *testing.T) {
 	for _, mode := range totalAbsentOrNull {
 		t.Run(mode.String(), func(t *testing.T) {
-			policiesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotal)
+			policiesListing.testQuirk(t, fakeapi.ListingQuirks{Total: mode}, costNoTotalLosing)
 		})
 	}
 }
 
 func TestAccRetentionPoliciesDataSource_TotalCountsUnfilteredSet(t *testing.T) {
-	policiesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotal)
+	policiesListing.testQuirk(t, fakeapi.ListingQuirks{Total: fakeapi.TotalUnfiltered}, costUnfilteredTotalLosing)
 }
 
 func TestAccRetentionPoliciesDataSource_NameFilterIgnored(t *testing.T) {

@@ -27,10 +27,13 @@ import (
 type settings struct {
 	client.Config
 	caCertFile string
+	cloud      string // HW_CLOUD (checkCloud)
 
 	// source says where each argument's value came from, by argument name: the
 	// environment variable's name, or fromConfig; an argument left unset has none.
 	source map[string]string
+	// places are where each family's values come from (familySources).
+	places map[string]int
 	// unusedEnv are variables of a family (see providerArgument.family) that are
 	// set but were not used, because another place gave that family's values.
 	unusedEnv []string
@@ -45,7 +48,7 @@ type envError struct {
 	attr, variable, value, want string
 }
 
-//go:generate go test . -run ^TestDocs_ProviderArgumentsTableIsCurrent$ -count=1 -args -update
+//go:generate go test . -run ^TestDocs_GeneratedPartsAreCurrent$ -count=1 -args -update
 
 // providerArgument is one argument of the provider block: the one place that says
 // its name, meaning, environment variables, default and range. The schema, the
@@ -64,6 +67,10 @@ type providerArgument struct {
 	// provider block, or the variables at one index of their env lists (all the
 	// first ones, or all the second ones), never a mix.
 	family string
+	// follows marks a member of a family whose variables choose no place: it is
+	// read at the place the others' variables chose (a security token goes with
+	// the key pair it belongs to), or at its own when none of theirs is set.
+	follows bool
 	// field points at the settings field the value goes to; its type (*string,
 	// *bool, *int or *time.Duration) is the argument's type.
 	field func(*settings) any
@@ -76,21 +83,26 @@ var providerArguments = []providerArgument{
 	{name: client.FieldEndpoint, env: []string{"SWR_ENDPOINT"}, field: func(s *settings) any { return &s.Endpoint },
 		defaultDoc:  "`https://swr-api.{region}.myhuaweicloud.com` (`myhuaweicloud.eu` for `eu-west-1*`)",
 		description: "Base URL of the SWR API."},
-	{name: client.FieldIAMEndpoint, env: []string{"HW_AUTH_URL"}, field: func(s *settings) any { return &s.IAMEndpoint },
+	{name: client.FieldIAMEndpoint, env: []string{"HW_AUTH_URL", "OS_AUTH_URL"}, field: func(s *settings) any { return &s.IAMEndpoint },
 		defaultDoc: "the region's endpoint in the official SDK's table, e.g. `https://iam.cn-north-4.myhuaweicloud.com` " +
 			"(`https://iam.eu-west-101.myhuaweicloud.eu` for `eu-west-101`), or the global `https://iam.myhuaweicloud.com` for a region the table does not list",
-		description: "Base URL of IAM, for password tokens and the project lookup, with or without the API version: " +
-			"`https://iam.cn-north-4.myhuaweicloud.com` and the huaweicloud provider's form of `HW_AUTH_URL`, `https://iam.cn-north-4.myhuaweicloud.com:443/v3`, are the same."},
-	{name: client.FieldProjectID, env: []string{"HW_PROJECT_ID"}, field: func(s *settings) any { return &s.ProjectID },
-		defaultDoc:  "looked up once through IAM by the region name",
+		description: "Base URL of IAM, for password tokens and the project lookup. " + iamVersionStatement()},
+	{name: client.FieldProjectID, env: []string{"HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"}, field: func(s *settings) any { return &s.ProjectID },
+		defaultDoc:  "looked up once through IAM by `project_name`",
 		description: "Project of the SWR Enterprise instance."},
+	{name: client.FieldProjectName, env: []string{"HW_PROJECT_NAME", "OS_PROJECT_NAME"}, field: func(s *settings) any { return &s.ProjectName },
+		defaultDoc:  "the region name, the name of the region's default project",
+		description: "Name of the project whose id is looked up through IAM when `project_id` is not set, e.g. a sub-project `cn-north-4_team`. Not used when `project_id` is set."},
 	{name: client.FieldToken, env: []string{"HW_AUTH_TOKEN"}, sensitive: true, field: func(s *settings) any { return &s.Credentials.Token },
 		description: "IAM token, sent as `X-Auth-Token`."},
-	{name: client.FieldAccessKey, env: []string{"HW_ACCESS_KEY", "CLOUD_SDK_AK"}, family: accessKeyFamily, field: func(s *settings) any { return &s.Credentials.AccessKey },
+	{name: client.FieldAccessKey, env: []string{"HW_ACCESS_KEY", "CLOUD_SDK_AK", "HUAWEICLOUD_SDK_AK"}, family: accessKeyFamily, field: func(s *settings) any { return &s.Credentials.AccessKey },
 		description: "Access key (AK); every request is signed with SDK-HMAC-SHA256. " + accessKeyFamilyDoc},
-	{name: client.FieldSecretKey, env: []string{"HW_SECRET_KEY", "CLOUD_SDK_SK"}, family: accessKeyFamily, sensitive: true, field: func(s *settings) any { return &s.Credentials.SecretKey },
+	{name: client.FieldSecretKey, env: []string{"HW_SECRET_KEY", "CLOUD_SDK_SK", "HUAWEICLOUD_SDK_SK"}, family: accessKeyFamily, sensitive: true, field: func(s *settings) any { return &s.Credentials.SecretKey },
 		description: "Secret key (SK) of `access_key`. " + accessKeyFamilyDoc},
-	{name: client.FieldSecurityToken, env: []string{"HW_SECURITY_TOKEN"}, family: accessKeyFamily, sensitive: true, field: func(s *settings) any { return &s.Credentials.SecurityToken },
+	// The huaweicloud provider reads HW_SECURITY_TOKEN beside either of its
+	// pairs, so it stands at both of their places; the SDKs have their own.
+	{name: client.FieldSecurityToken, env: []string{"HW_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}, family: accessKeyFamily, follows: true,
+		sensitive: true, field: func(s *settings) any { return &s.Credentials.SecurityToken },
 		description: "Security token of temporary access keys; only with `access_key` and `secret_key`. " + accessKeyFamilyDoc},
 	{name: client.FieldUserName, env: []string{"HW_USER_NAME"}, field: func(s *settings) any { return &s.Credentials.UserName },
 		description: "IAM user name; the provider gets a token with it once per run."},
@@ -128,8 +140,12 @@ const requestTimeoutArgument = "request_timeout"
 // from one place, never an access key of one pair beside a secret key of another.
 const (
 	accessKeyFamily    = "access key"
-	accessKeyFamilyDoc = "The access key pair and its security token come from one place: the provider block, the `HW_*` variables or the `CLOUD_SDK_*` ones."
+	accessKeyFamilyDoc = "The access key pair and its security token come from one place: the provider block; `HW_ACCESS_KEY`, `HW_SECRET_KEY` and `HW_SECURITY_TOKEN`; " +
+		"`CLOUD_SDK_AK`, `CLOUD_SDK_SK` and `HW_SECURITY_TOKEN` (as the huaweicloud provider reads them); or the official SDKs' `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` and `HUAWEICLOUD_SDK_SECURITY_TOKEN`."
 )
+
+// variables are the argument's environment variables, each once.
+func (a providerArgument) variables() []string { return slices.Compact(slices.Clone(a.env)) }
 
 // envHint names the first environment variable of the argument name, for messages.
 func envHint(name string) string {
@@ -148,7 +164,7 @@ func (a providerArgument) schemaAttribute() schema.Attribute {
 	if d := a.defaultMarkdown(); d != "" {
 		desc += " Default: " + d + "."
 	}
-	desc += " Environment: " + joinOr(codeList(a.env)) + "."
+	desc += " Environment: " + joinOr(codeList(a.variables())) + "."
 	switch a.field(&settings{}).(type) {
 	case *bool:
 		return schema.BoolAttribute{MarkdownDescription: desc, Optional: true, Sensitive: a.sensitive}
@@ -299,7 +315,7 @@ func checkKnown(values map[string]attr.Value, diags *diag.Diagnostics) {
 			diags.AddAttributeError(path.Root(a.name), "Unknown SWR provider argument",
 				fmt.Sprintf("The provider cannot be configured because %q is unknown until apply. "+
 					"Set it to a value known at plan time (a literal, a variable or a data source that can be read at plan time), "+
-					"or leave it out and set its environment variable (%s) instead.", a.name, joinOr(a.env)))
+					"or leave it out and set its environment variable (%s) instead.", a.name, joinOr(a.variables())))
 		}
 	}
 }
@@ -310,8 +326,9 @@ func checkKnown(values map[string]attr.Value, diags *diag.Diagnostics) {
 // their values from one place only (see familySources). An environment value
 // that does not parse is kept for check to report, and the default is used.
 func settingsFrom(config map[string]attr.Value, getenv func(string) string) settings {
-	s := settings{source: map[string]string{}}
+	s := settings{source: map[string]string{}, cloud: getenv(cloudVariable)}
 	places := s.familySources(config, getenv)
+	s.places = places
 	for _, a := range providerArguments {
 		vars := a.env
 		if a.family != "" {
@@ -352,30 +369,55 @@ const familyInConfig = -1
 // s.unusedEnv, for the diagnostics.
 func (s *settings) familySources(config map[string]attr.Value, getenv func(string) string) map[string]int {
 	places := map[string]int{}
+	followers := map[string]int{} // the place the followers' variables alone would choose
 	for _, a := range providerArguments {
 		if a.family == "" {
 			continue
 		}
 		if _, ok := places[a.family]; !ok {
-			places[a.family] = len(a.env)
+			places[a.family], followers[a.family] = len(a.env), len(a.env)
 		}
 		if _, ok := configText(config[a.name]); ok {
 			places[a.family] = familyInConfig
 		}
 		for i, name := range a.env {
-			if getenv(name) != "" && i < places[a.family] {
-				places[a.family] = i
+			switch {
+			case getenv(name) == "":
+			case a.follows:
+				followers[a.family] = min(followers[a.family], i)
+			default:
+				places[a.family] = min(places[a.family], i)
 			}
 		}
 	}
+	for family, place := range places {
+		if place == len(providerArgumentInFamily(family).env) {
+			places[family] = followers[family]
+		}
+	}
 	for _, a := range providerArguments {
+		if a.family == "" {
+			continue
+		}
+		place := places[a.family]
 		for i, name := range a.env {
-			if a.family != "" && i != places[a.family] && getenv(name) != "" {
+			used := place >= 0 && place < len(a.env) && a.env[place] == name
+			if i != place && !used && getenv(name) != "" && !slices.Contains(s.unusedEnv, name) {
 				s.unusedEnv = append(s.unusedEnv, name)
 			}
 		}
 	}
 	return places
+}
+
+// providerArgumentInFamily is the first argument of the family.
+func providerArgumentInFamily(family string) *providerArgument {
+	for i := range providerArguments {
+		if providerArguments[i].family == family {
+			return &providerArguments[i]
+		}
+	}
+	return nil
 }
 
 // firstEnv is the first of names whose value is not empty, and that value.
@@ -499,22 +541,15 @@ func (s settings) whereToSet(name string) string {
 	if a == nil || len(a.env) == 0 {
 		return " in the provider block"
 	}
-	vars := a.env
+	vars := a.variables()
 	if a.family != "" {
 		for _, other := range providerArguments {
-			if other.family != a.family {
-				continue
-			}
-			switch src := s.source[other.name]; {
-			case src == fromConfig:
+			if other.family == a.family && s.source[other.name] == fromConfig {
 				return " in the provider block, beside " + other.name
-			case src != "":
-				if i := slices.Index(other.env, src); i < len(a.env) {
-					vars = a.env[i : i+1]
-				} else {
-					return " in the provider block, with the rest of the pair"
-				}
 			}
+		}
+		if place, ok := s.places[a.family]; ok && place >= 0 && place < len(a.env) {
+			vars = a.env[place : place+1]
 		}
 	}
 	return " in the provider block or " + joinOr(vars)

@@ -32,9 +32,9 @@ output "latest_run" {
 }
 
 output "newest_finished_run" {
-  value = "${local.finished.id}: ${local.finished.status}, ${data.swr_retention_execution_tasks.finished.tasks_per_status["Failed"]} of ${data.swr_retention_execution_tasks.finished.total} tasks Failed"
+  value = "${local.finished.id}: ${local.finished.status}, ${data.swr_retention_execution_tasks.finished.tasks_failed} of ${data.swr_retention_execution_tasks.finished.total} tasks failed"
 }
 
 output "failed_runs" {
-  value = [for e in data.swr_retention_executions.runs.executions : e.id if e.status == "Failed"]
+  value = [for e in data.swr_retention_executions.runs.executions : e.id if e.failed]
 }

@@ -1,25 +1,10 @@
-# Access key pair: every request is signed with SDK-HMAC-SHA256.
+# Access key pair: every request is signed with SDK-HMAC-SHA256. The keys come
+# from the environment, never from a variable, so that no plan file, state or
+# log line holds the secret key:
+#   export HW_ACCESS_KEY=... HW_SECRET_KEY=...
+#   export HW_SECURITY_TOKEN=...   # only for temporary access keys (from STS or an agency)
 #
 # A provider block only, which cannot run alone: add the data sources to read.
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-# Only for temporary access keys (from STS or an agency).
-variable "security_token" {
-  type      = string
-  sensitive = true
-  default   = null
-}
-
 provider "swr" {
-  region         = "eu-west-101"
-  access_key     = var.access_key
-  secret_key     = var.secret_key
-  security_token = var.security_token
+  region = "eu-west-101"
 }

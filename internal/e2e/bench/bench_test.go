@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ func TestFloor(t *testing.T) {
 		{1000, 4, 40 * time.Millisecond},   // 1 + ceil(9/4)
 		{10000, 4, 260 * time.Millisecond}, // 1 + ceil(99/4)
 		{10000, 1, 1000 * time.Millisecond},
+		{10000, 32, 110 * time.Millisecond}, // 1 + ceil(99/10): max_requests_in_flight (10) bounds 32
 	} {
 		if got := Floor(tc.n, tc.p, 10*time.Millisecond); got != tc.want {
 			t.Errorf("Floor(%d, %d) = %s, want %s", tc.n, tc.p, got, tc.want)
@@ -72,5 +76,32 @@ func TestReportTablesTargetsAndGoLines(t *testing.T) {
 	}
 	if strings.Contains(got, "PASS") {
 		t.Error("the report quotes go test's PASS line")
+	}
+}
+
+// The performance guide states the formula Floor computes, with the bound
+// across the whole provider.
+func TestPerformanceGuideStatesTheFloor(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "guides", "performance.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const formula = "`(1 + ceil((pages - 1) / min(max_concurrent_requests, max_requests_in_flight))) × L`"
+	if !strings.Contains(string(data), formula) {
+		t.Errorf("the performance guide does not state %s", formula)
+	}
+	for _, tc := range []struct {
+		n, concurrency int
+		latency        time.Duration
+		says           string
+	}{
+		{10000, 4, 10 * time.Millisecond, "10,000 tasks (100 pages) at 10 ms take at least 0.26 s at the defaults"},
+		{10000, 32, 50 * time.Millisecond, "at 50 ms with `max_concurrent_requests = 32`, at least 0.55 s"},
+	} {
+		got := Floor(tc.n, tc.concurrency, tc.latency)
+		if text := strings.Join(strings.Fields(string(data)), " "); !strings.Contains(text, tc.says) ||
+			!strings.Contains(tc.says, fmt.Sprintf("%.2f s", got.Seconds())) {
+			t.Errorf("the guide says %q; Floor gives %s", tc.says, got)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
 
 // Machine describes where a benchmark ran.
@@ -130,13 +132,16 @@ func Summarize(rs []Result, concurrency int) Summary {
 	return s
 }
 
-// Floor is the least a listing of n tasks can take with concurrency requests in
-// flight: one round trip for the first page, which tells the total, then
-// ceil((pages-1)/concurrency) rounds for the others (100 tasks a page, one page
-// for an empty execution).
+// Floor is the least a listing of n tasks can take with max_concurrent_requests
+// = concurrency and the default max_requests_in_flight (the bench sets no other):
+// one round trip for the first page, which tells the total, then
+// ceil((pages-1)/min(concurrency, in flight)) rounds for the others (100 tasks a
+// page, one page for an empty execution). The performance guide states the same
+// formula.
 func Floor(n, concurrency int, latency time.Duration) time.Duration {
 	pages := max(1, (n+99)/100)
-	return time.Duration(1+(pages-1+concurrency-1)/concurrency) * latency
+	inFlight := min(concurrency, client.DefaultMaxRequestsInFlight)
+	return time.Duration(1+(pages-1+inFlight-1)/inFlight) * latency
 }
 
 func median(v []float64) float64 {

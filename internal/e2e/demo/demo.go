@@ -42,7 +42,7 @@ var running = fakeapi.Motion{Kind: fakeapi.MotionTasksStart, Every: 1, Pending: 
 
 // providerFile configures the provider for an example that has no provider block
 // of its own (the data-source examples of the docs), with the variables the demo
-// sets.
+// sets; the token comes from the environment, as every example's credentials do.
 const providerFile = `terraform {
   required_providers {
     swr = {
@@ -55,11 +55,6 @@ variable "endpoint" {
   type = string
 }
 
-variable "auth_token" {
-  type      = string
-  sensitive = true
-}
-
 variable "region" {
   type = string
 }
@@ -67,7 +62,6 @@ variable "region" {
 provider "swr" {
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
-  auth_token   = var.auth_token
   region       = var.region
 }
 `
@@ -165,9 +159,15 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	if err != nil {
 		return err
 	}
-	// The fake's endpoint, token and region, each to the examples that declare it
-	// (the account audit starts from a region only): -var of a variable an
-	// example does not declare is an error.
+	env := e2e.CleanEnv(ws.CLIConfig)
+	env["HW_AUTH_TOKEN"] = fake.Token
+	if err := tf.SetEnv(env); err != nil {
+		return err
+	}
+	// The fake's endpoint and region, each to the examples that declare it (the
+	// account audit starts from a region only): -var of a variable an example
+	// does not declare is an error. The token goes to the provider in the
+	// environment, as the examples ask of users: no secret is a variable.
 	declared, err := blockNames(dir, "variable")
 	if err != nil {
 		return err
@@ -176,11 +176,11 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 		if err := os.WriteFile(filepath.Join(dir, "demo_provider.tf"), []byte(providerFile), 0o600); err != nil {
 			return err
 		}
-		declared = append(declared, "endpoint", "auth_token", "region")
+		declared = append(declared, "endpoint", "region")
 	}
 	// fail_on_failure=false: the audits' gate would stop the run on the sample's
 	// failed execution; the demo shows the finding as a warning and goes on.
-	fakeValues := map[string]string{"endpoint": fake.URL, "auth_token": fake.Token, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
+	fakeValues := map[string]string{"endpoint": fake.URL, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
 	var vars []tfexec.ApplyOption
 	for _, name := range declared {
 		if v, ok := fakeValues[name]; ok {

@@ -150,3 +150,20 @@ Apply complete! Resources: 0 added, 0 changed, 0 destroyed.
 		t.Errorf("Warnings()[0] = %q", got[0])
 	}
 }
+
+// The README says for how many examples `make demo` does what it shows by hand:
+// as many as Examples lists, in words.
+func TestREADMECountsTheDemosExamples(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+	if len(Examples) >= len(words) {
+		t.Fatalf("the demo runs %d examples: give the test a word for it", len(Examples))
+	}
+	want := fmt.Sprintf("`make demo` does all of this in one command, for %s examples.", words[len(Examples)])
+	if text := strings.Join(strings.Fields(string(data)), " "); !strings.Contains(text, want) {
+		t.Errorf("README.md does not say %q (the demo runs %v)", want, Examples)
+	}
+}

@@ -54,10 +54,18 @@ type Key struct {
 // registries' signing_keys name a key and the CLIs report it.
 func (k Key) ID() string { return k.Fingerprint[len(k.Fingerprint)-16:] }
 
-// NewKey makes an RSA signing key for uid with no passphrase, as the registries
-// accept (RSA: Terraform 1.5's OpenPGP library knows no EdDSA).
-func (k *Keyring) NewKey(ctx context.Context, uid string) (Key, error) {
-	if _, err := k.gpg(ctx, nil, "--passphrase", "", "--quick-gen-key", uid, "rsa3072", "sign", "never"); err != nil {
+// Key types NewKey makes. GnuPG 2.3 and later make an Ed25519 key by default,
+// which Terraform 1.5's OpenPGP library cannot read, so the type is always
+// asked for.
+const (
+	RSAKey     = "rsa3072" // what the registries take and both CLIs read
+	Ed25519Key = "ed25519" // gpg's default: the install test shows who refuses it
+)
+
+// NewKey makes a signing key of the type (RSAKey or Ed25519Key) for uid with no
+// passphrase.
+func (k *Keyring) NewKey(ctx context.Context, uid, keyType string) (Key, error) {
+	if _, err := k.gpg(ctx, nil, "--passphrase", "", "--quick-gen-key", uid, keyType, "sign", "never"); err != nil {
 		return Key{}, err
 	}
 	out, err := k.gpg(ctx, nil, "--with-colons", "--list-keys", "="+uid)
@@ -89,6 +97,12 @@ func firstFingerprint(out []byte) string {
 // DetachSign signs data with the key as .goreleaser.yml does (binary, detached).
 func (k *Keyring) DetachSign(ctx context.Context, key Key, data []byte) ([]byte, error) {
 	return k.gpg(ctx, data, "--local-user", key.Fingerprint, "--output", "-", "--detach-sign")
+}
+
+// ArmoredDetachSign signs data as `gpg --armor --detach-sign` does: the
+// signature the CLIs refuse.
+func (k *Keyring) ArmoredDetachSign(ctx context.Context, key Key, data []byte) ([]byte, error) {
+	return k.gpg(ctx, data, "--local-user", key.Fingerprint, "--output", "-", "--armor", "--detach-sign")
 }
 
 // Close stops the gpg-agent that gpg started for this home. It runs at cleanup,

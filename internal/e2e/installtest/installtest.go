@@ -20,6 +20,9 @@
 //     and a SHA256SUMS listing more than the zips and the manifest, re-signed
 //     (the CLIs accept that one: they read only their zip's line; it is the
 //     release check that refuses it, and the test checks that it does);
+//     - an ASCII-armoured signature, and a signature by an Ed25519 key (gpg's
+//     default type): each CLI's own words for it, and the release check's
+//     refusal of both (signing.go);
 //     - `providers lock` for both platforms records both h1: hashes;
 //  5. install without the registry (mirrors.go): from a filesystem mirror, and
 //     from a network mirror that `providers mirror` filled from the registry,
@@ -95,6 +98,8 @@ type suite struct {
 	work       string
 	keys       *Keyring
 	key, other Key
+	ed25519    Key           // gpg's default key type, which Terraform 1.5.7 cannot read
+	signings   []signingCase // releases signed in ways the CLIs judge differently (signing.go), once built
 	snap       release.Snapshot
 	served     Served            // the release as built
 	zh         []string          // zh: of every zip in SHA256SUMS
@@ -172,9 +177,11 @@ func run(ctx context.Context, o Options, r *Report) error {
 			installed = append(installed, c)
 		}
 		s.registryRefusals(ctx, c)
+		s.signingsJudgedByTheCLI(ctx, c)
 		s.providersLock(ctx, c)
 	}
 	s.extraSumsRefusedByTheReleaseCheck(ctx)
+	s.signingsRefusedByTheReleaseCheck(ctx)
 	return s.mirrors(ctx, installed)
 }
 
@@ -184,13 +191,17 @@ func (s *suite) makeKeys(ctx context.Context) error {
 	if s.keys, err = NewKeyring(filepath.Join(s.work, "gnupg")); err != nil {
 		return err
 	}
-	if s.key, err = s.keys.NewKey(ctx, "swr-iac install test <install-test@swr-iac.invalid>"); err != nil {
+	if s.key, err = s.keys.NewKey(ctx, "swr-iac install test <install-test@swr-iac.invalid>", RSAKey); err != nil {
 		return err
 	}
-	if s.other, err = s.keys.NewKey(ctx, "another key <another-key@swr-iac.invalid>"); err != nil {
+	if s.other, err = s.keys.NewKey(ctx, "another key <another-key@swr-iac.invalid>", RSAKey); err != nil {
 		return err
 	}
-	s.r.pass("throwaway GPG keys in a temporary GNUPGHOME: the release key %s, another key %s", s.key.ID(), s.other.ID())
+	if s.ed25519, err = s.keys.NewKey(ctx, "an Ed25519 key <ed25519-key@swr-iac.invalid>", Ed25519Key); err != nil {
+		return err
+	}
+	s.r.pass("throwaway GPG keys in a temporary GNUPGHOME: the release key %s and another key %s (%s), an Ed25519 key %s",
+		s.key.ID(), s.other.ID(), RSAKey, s.ed25519.ID())
 	return nil
 }
 

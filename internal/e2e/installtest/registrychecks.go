@@ -213,19 +213,8 @@ func (s *suite) extraSumsRefusedByTheReleaseCheck(ctx context.Context) {
 		s.r.fail("%v", err)
 		return
 	}
-	dir := filepath.Join(s.work, "extra-sums-release")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		s.r.fail("%v", err)
-		return
-	}
-	for name, data := range extra.Files {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-			s.r.fail("%v", err)
-			return
-		}
-	}
-	manifest := filepath.Base(s.snap.Manifest)
-	if err := copyFile(s.snap.Manifest, filepath.Join(dir, manifest)); err != nil {
+	dir, err := s.releaseDir("extra-sums-release", extra)
+	if err != nil {
 		s.r.fail("%v", err)
 		return
 	}

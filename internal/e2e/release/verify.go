@@ -11,6 +11,10 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	xopenpgp "golang.org/x/crypto/openpgp"       //nolint:staticcheck // SA1019: deprecated, but it is what Terraform 1.5.7 verifies with
+	xerrors "golang.org/x/crypto/openpgp/errors" //nolint:staticcheck // SA1019: the same
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e"
 )
@@ -30,8 +34,9 @@ type Verified struct {
 
 // Verify checks a release the way the registries and the CLIs rely on it, in
 // dir (goreleaser's dist/ with the manifest beside it, or the assets of a
-// published release): SHA256SUMS.sig is a valid signature of SHA256SUMS by a key
-// of the ASCII-armoured armoredKeys; SHA256SUMS lists exactly the provider's
+// published release): SHA256SUMS.sig is a binary signature of SHA256SUMS by an
+// RSA or DSA key of the ASCII-armoured armoredKeys, which Terraform's and
+// OpenTofu's own OpenPGP libraries both accept (CheckSignature); SHA256SUMS lists exactly the provider's
 // zips and the manifest, no other file (goreleaser v2.15 added the .sig's own
 // line after signing, which broke the signature); every listed file is in dir
 // and has the listed SHA-256, and every zip in dir is listed. Every problem is
@@ -55,8 +60,8 @@ func Verify(dir string, armoredKeys []byte) (Verified, error) {
 		return v, fmt.Errorf("%s is not signed: %w", filepath.Base(sumsPath), err)
 	}
 	var problems []error
-	if v.KeyID, err = CheckSignature(keyring, sums, sig); err != nil {
-		problems = append(problems, fmt.Errorf("%s does not verify against the key %s: %w", filepath.Base(v.Signature), keyIDs(keyring), err))
+	if v.KeyID, err = CheckSignature(armoredKeys, sums, sig); err != nil {
+		problems = append(problems, fmt.Errorf("%s does not verify against the key %s as the CLIs check it:\n%w", filepath.Base(v.Signature), keyIDs(keyring), err))
 	}
 	if v.Sums, err = ParseSums(sums); err != nil {
 		return v, errors.Join(append(problems, err)...)
@@ -65,19 +70,138 @@ func Verify(dir string, armoredKeys []byte) (Verified, error) {
 	return v, errors.Join(problems...)
 }
 
-// CheckSignature checks a detached signature, binary (as `gpg --detach-sign`
-// writes it, and as the registries serve it) or ASCII-armoured, and returns the
-// long key ID of its signer. It is OpenTofu's own OpenPGP library.
-func CheckSignature(keyring openpgp.EntityList, signed, sig []byte) (string, error) {
-	check := openpgp.CheckDetachedSignature
-	if bytes.HasPrefix(bytes.TrimSpace(sig), []byte("-----BEGIN PGP SIGNATURE")) {
-		check = openpgp.CheckArmoredDetachedSignature
+// CheckSignature checks a detached signature of signed by a key of the
+// ASCII-armoured armoredKeys as every CLI the README supports checks it, and
+// returns the long key ID of its signer. Each CLI's own OpenPGP library reads
+// the key and the signature (clis), so that their verdicts and this one agree
+// by construction; their error is worded as the CLI words it. On top, the
+// signing key must be RSA or DSA (signingAlgorithms), which the Terraform
+// Registry requires. An ASCII-armoured signature is refused: both CLIs read the
+// .sig as binary OpenPGP.
+func CheckSignature(armoredKeys, signed, sig []byte) (string, error) {
+	var problems []error
+	keyID := ""
+	for _, c := range clis {
+		id, err := c.check(armoredKeys, signed, sig)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s refuses it: %w", c.name, err))
+			continue
+		}
+		if keyID == "" {
+			keyID = id
+		}
 	}
-	signer, err := check(keyring, bytes.NewReader(signed), bytes.NewReader(sig), nil)
+	if isArmored(sig) {
+		problems = append(problems, errors.New("it is ASCII-armoured (-----BEGIN PGP SIGNATURE-----), and the CLIs read it as binary OpenPGP: sign with gpg --detach-sign, without --armor"))
+	}
+	problems = append(problems, checkAlgorithms(armoredKeys, sig)...)
+	if len(problems) > 0 {
+		return "", errors.Join(problems...)
+	}
+	return keyID, nil
+}
+
+// cli is one CLI's check of a release signature.
+type cli struct {
+	name  string
+	check func(armoredKeys, signed, sig []byte) (keyID string, err error)
+}
+
+// clis are the oldest CLIs the README supports, each with the OpenPGP library
+// its go.mod pins, called as internal/getproviders/package_authentication.go
+// (findSigningKey) calls it. Terraform 1.5.7 pins golang.org/x/crypto v0.1.0;
+// the openpgp packages of the x/crypto this module builds with differ from
+// v0.1.0's in comments only. OpenTofu 1.12.6 pins ProtonMail/go-crypto v1.4.1,
+// as go.mod does here.
+var clis = []cli{
+	{"Terraform 1.5.7 (golang.org/x/crypto/openpgp)", checkLikeTerraform},
+	{"OpenTofu 1.12.6 (github.com/ProtonMail/go-crypto/openpgp v1.4.1)", checkLikeOpenTofu},
+}
+
+func checkLikeTerraform(armoredKeys, signed, sig []byte) (string, error) {
+	keyring, err := xopenpgp.ReadArmoredKeyRing(bytes.NewReader(armoredKeys))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("error decoding signing key: %w", err)
 	}
-	return signer.PrimaryKey.KeyIdString(), nil
+	entity, err := xopenpgp.CheckDetachedSignature(keyring, bytes.NewReader(signed), bytes.NewReader(sig))
+	if errors.Is(err, xerrors.ErrUnknownIssuer) {
+		return "", errors.New("authentication signature from unknown issuer")
+	}
+	if err != nil {
+		return "", fmt.Errorf("error checking signature: %w", err)
+	}
+	return entity.PrimaryKey.KeyIdString(), nil
+}
+
+func checkLikeOpenTofu(armoredKeys, signed, sig []byte) (string, error) {
+	keyring, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(armoredKeys))
+	if err != nil {
+		return "", fmt.Errorf("error decoding signing key: %w", err)
+	}
+	entity, err := openpgp.CheckDetachedSignature(keyring, bytes.NewReader(signed), bytes.NewReader(sig), nil)
+	if errors.Is(err, pgperrors.ErrUnknownIssuer) {
+		return "", errors.New("authentication signature from unknown issuer")
+	}
+	if err != nil {
+		return "", fmt.Errorf("error checking signature: %w", err)
+	}
+	return entity.PrimaryKey.KeyIdString(), nil
+}
+
+// isArmored says whether a signature is ASCII-armoured rather than binary.
+func isArmored(sig []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(sig), []byte("-----BEGIN PGP"))
+}
+
+// signingAlgorithms are the key types the Terraform Registry takes for a
+// provider's signing key (RELEASING.md); Terraform 1.5's library reads no
+// EdDSA key at all.
+var signingAlgorithms = map[packet.PublicKeyAlgorithm]string{
+	packet.PubKeyAlgoRSA: "RSA", packet.PubKeyAlgoRSASignOnly: "RSA", packet.PubKeyAlgoDSA: "DSA",
+}
+
+// algorithmNames names the other key types a signature may be made with.
+var algorithmNames = map[packet.PublicKeyAlgorithm]string{
+	packet.PubKeyAlgoECDSA: "ECDSA", packet.PubKeyAlgoEdDSA: "EdDSA (Ed25519)",
+	packet.PubKeyAlgoEd25519: "Ed25519", packet.PubKeyAlgoEd448: "Ed448",
+}
+
+func algorithmName(a packet.PublicKeyAlgorithm) string {
+	if n, ok := signingAlgorithms[a]; ok {
+		return n
+	}
+	if n, ok := algorithmNames[a]; ok {
+		return n
+	}
+	return fmt.Sprintf("OpenPGP algorithm %d", a)
+}
+
+// checkAlgorithms refuses a key, or a signature, of a type other than RSA or
+// DSA: the primary keys of armoredKeys (what the registries hold) and, when it
+// parses, the key type the signature names (a subkey may differ).
+func checkAlgorithms(armoredKeys, sig []byte) []error {
+	const fix = "the Terraform Registry takes RSA or DSA keys only, and Terraform 1.5 reads no EdDSA key: make an RSA key (gpg --quick-gen-key UID rsa4096 sign 3y, see RELEASING.md)"
+	var problems []error
+	keyring, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(armoredKeys))
+	if err != nil {
+		return nil // reported by the CLIs' checks
+	}
+	for _, e := range keyring {
+		if _, ok := signingAlgorithms[e.PrimaryKey.PubKeyAlgo]; !ok {
+			problems = append(problems, fmt.Errorf("the key %s is %s: %s", e.PrimaryKey.KeyIdString(), algorithmName(e.PrimaryKey.PubKeyAlgo), fix))
+		}
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	if p, err := packet.Read(bytes.NewReader(sig)); err == nil {
+		if s, ok := p.(*packet.Signature); ok {
+			if _, ok := signingAlgorithms[s.PubKeyAlgo]; !ok {
+				problems = append(problems, fmt.Errorf("the signature is made by a %s (sub)key: %s", algorithmName(s.PubKeyAlgo), fix))
+			}
+		}
+	}
+	return problems
 }
 
 func keyIDs(keyring openpgp.EntityList) string {

@@ -19,20 +19,7 @@ const testVersion = "0.1.0-snapshot-abc"
 // testKey is an RSA signing key and its ASCII-armoured public half.
 func testKey(t *testing.T, name string) (*openpgp.Entity, []byte) {
 	t.Helper()
-	e, err := openpgp.NewEntity(name, "", name+"@example.invalid", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
-	return e, buf.Bytes()
+	return signingKey(t, name, &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
 }
 
 func sign(t *testing.T, e *openpgp.Entity, data []byte) []byte {
@@ -148,19 +135,101 @@ func TestVerifySignedExtraLineIsStillRefused(t *testing.T) {
 	}
 }
 
-func TestVerifyReadsAnArmouredSignatureAndRejectsGarbageKeys(t *testing.T) {
-	e, pub := testKey(t, "release")
+// releaseSignedAs writes a release signed by e, and its SHA256SUMS.sig
+// replaced by what sign makes of SHA256SUMS.
+func releaseSignedAs(t *testing.T, e *openpgp.Entity, sign func(sums []byte) []byte) string {
+	t.Helper()
 	dir := writeRelease(t, e, "")
-	sumsPath := filepath.Join(dir, fmt.Sprintf("%s_%s_SHA256SUMS", Project, testVersion))
-	sums, _ := os.ReadFile(sumsPath)
-	var armored bytes.Buffer
-	if err := openpgp.ArmoredDetachSign(&armored, e, bytes.NewReader(sums), nil); err != nil {
+	sumsPath := filepath.Join(dir, SumsName(testVersion))
+	sums, err := os.ReadFile(sumsPath)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_ = os.WriteFile(sumsPath+".sig", armored.Bytes(), 0o600)
-	if _, err := Verify(dir, pub); err != nil {
-		t.Errorf("armoured signature: %v", err)
+	if err := os.WriteFile(sumsPath+".sig", sign(sums), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	return dir
+}
+
+// An ASCII-armoured signature (gpg --armor --detach-sign) is refused in both
+// CLIs' words: they read the .sig as binary OpenPGP.
+func TestVerifyRefusesAnArmouredSignature(t *testing.T) {
+	e, pub := testKey(t, "release")
+	dir := releaseSignedAs(t, e, func(sums []byte) []byte {
+		var armored bytes.Buffer
+		if err := openpgp.ArmoredDetachSign(&armored, e, bytes.NewReader(sums), nil); err != nil {
+			t.Fatal(err)
+		}
+		return armored.Bytes()
+	})
+	_, err := Verify(dir, pub)
+	for _, want := range []string{
+		"Terraform 1.5.7 (golang.org/x/crypto/openpgp) refuses it: error checking signature: openpgp: invalid data: tag byte does not have MSB set",
+		"OpenTofu 1.12.6 (github.com/ProtonMail/go-crypto/openpgp v1.4.1) refuses it: error checking signature: openpgp: invalid data: tag byte does not have MSB set",
+		"it is ASCII-armoured",
+		"without --armor",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("armoured signature: error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// signingKey is a key of the algorithm, and its ASCII-armoured public half.
+func signingKey(t *testing.T, name string, cfg *packet.Config) (*openpgp.Entity, []byte) {
+	t.Helper()
+	e, err := openpgp.NewEntity(name, "", name+"@example.invalid", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Serialize(w); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	return e, buf.Bytes()
+}
+
+// An Ed25519 key (gpg's default key type): Terraform 1.5.7 cannot read it,
+// OpenTofu 1.12.6 can, and the registry takes RSA or DSA keys only.
+func TestVerifyRefusesAnEd25519Key(t *testing.T) {
+	e, pub := signingKey(t, "release", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Curve: packet.Curve25519})
+	_, err := Verify(writeRelease(t, e, ""), pub)
+	if err == nil {
+		t.Fatal("an Ed25519 key is accepted")
+	}
+	for _, want := range []string{
+		"Terraform 1.5.7 (golang.org/x/crypto/openpgp) refuses it: error decoding signing key: openpgp: unsupported feature: public key type: 22",
+		"the key " + e.PrimaryKey.KeyIdString() + " is EdDSA (Ed25519): the Terraform Registry takes RSA or DSA keys only",
+		"rsa4096",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "OpenTofu") {
+		t.Errorf("OpenTofu 1.12.6 reads Ed25519 keys, yet the error says it refuses:\n%v", err)
+	}
+}
+
+// An ECDSA key, which both CLIs' libraries read, is still refused: the
+// registry takes RSA or DSA keys only.
+func TestVerifyRefusesAnECDSAKey(t *testing.T) {
+	e, pub := signingKey(t, "release", &packet.Config{Algorithm: packet.PubKeyAlgoECDSA, Curve: packet.CurveNistP256})
+	_, err := Verify(writeRelease(t, e, ""), pub)
+	want := "the key " + e.PrimaryKey.KeyIdString() + " is ECDSA: the Terraform Registry takes RSA or DSA keys only"
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "refuses it") {
+		t.Errorf("ECDSA key: want only %q, got:\n%v", want, err)
+	}
+}
+
+func TestVerifyRejectsGarbageKeysAndEmptyDirectories(t *testing.T) {
+	e, pub := testKey(t, "release")
+	dir := writeRelease(t, e, "")
 	if _, err := Verify(dir, []byte("not a key")); err == nil || !strings.Contains(err.Error(), "the public key") {
 		t.Errorf("garbage key: %v", err)
 	}
