@@ -9,6 +9,8 @@
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
 //	    [-proxy-status 401|403] [-iam-ignores-name]
+//	    [-generate instances=N,namespaces=N,policies=N,runs=N,tasks=N,failure=F,seed=N]
+//	    [-case KIND=INSTANCE/POLICY_ID ...] [-as-of now|stored|RFC3339]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -65,6 +67,8 @@ type options struct {
 	motion fakeapi.Motion
 	// Answers a gateway, a proxy or another API version may give (fakeapi/answers.go).
 	answers fakeapi.Answers
+	// A generated account, policies put in a case, the instant shown (data.go).
+	data dataFlags
 }
 
 func main() {
@@ -109,7 +113,11 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.BoolVar(&o.answers.BOM, "bom", false, "put a UTF-8 byte order mark before every JSON body")
 	fs.IntVar(&o.answers.ProxyStatus, "proxy-status", 0, "answer every request with this status (401 or 403) and an HTML page, as a proxy or WAF would")
 	fs.BoolVar(&o.answers.IAMIgnoresName, "iam-ignores-name", false, "GET /v3/projects lists every project, ignoring ?name=")
+	addDataFlags(fs, &o.data)
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := o.data.check(); err != nil {
 		return o, err
 	}
 	if o.motion, err = moveFlags.motion(); err != nil {
@@ -206,6 +214,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.tasks > 0 {
 		fake.SetTasks(fakeapi.ExecutionKey{InstanceID: "ins-bench", Namespace: "bench", PolicyID: 1, ExecutionID: 1},
 			fakeapi.GenerateTasks(1, o.tasks, 1))
+	}
+	if err := o.data.apply(fake, time.Now()); err != nil {
+		return err
 	}
 	fake.SetLatency(o.latency)
 	if o.hangFirst {
@@ -317,6 +328,7 @@ func printBanner(w io.Writer, base string, o options) {
 		fmt.Fprintf(w, "  sample account: instances %s and %s (Running, %d namespaces), %s (Creating)\n",
 			fakeapi.SampleInstance, fakeapi.SampleSharedInstance, fakeapi.SampleSharedNamespaces, fakeapi.SampleStagingInstance)
 	}
+	printData(w, o.data)
 	if o.tasks > 0 {
 		fmt.Fprintf(w, "  bench data: instance ins-bench, namespace bench, policy 1, execution 1 (%d tasks)\n", o.tasks)
 	}
