@@ -31,9 +31,10 @@ import (
 //     and no provider block; the case adds required_providers, and the provider
 //     is configured from the environment (region, endpoints, token).
 var exampleCases = map[string]func(*testing.T, string){
-	"account-audit": testAccountAuditExample,
-	"audit":         testAuditExample,
-	"demo":          testDemoExample,
+	"account-audit":     testAccountAuditExample,
+	"account-audit-hcl": testAccountAuditHCLExample,
+	"audit":             testAuditExample,
+	"demo":              testDemoExample,
 
 	"provider":                  testProviderExample,
 	"provider/access-key":       testProviderAccessKeyExample,
@@ -45,6 +46,8 @@ var exampleCases = map[string]func(*testing.T, string){
 	"data-sources/swr_instances":                                  testInstancesExample,
 	"data-sources/swr_namespaces":                                 testNamespacesExample,
 	"data-sources/swr_retention_policies":                         testPoliciesExample,
+	"data-sources/swr_retention_audit":                            testFirstAuditExample,
+	"data-sources/swr_retention_audit/gate":                       testRetentionAuditGateExample,
 	"data-sources/swr_retention_executions":                       testExecutionsExample,
 	"data-sources/swr_retention_execution_tasks":                  testTasksExample,
 	"data-sources/swr_retention_execution_tasks/failed-tasks":     testFailedTasksExample,

@@ -252,3 +252,48 @@ func idRef[T any](id func(T) int64) func(T) string {
 func stringIDRef[T any](id func(T) string) func(T) string {
 	return func(item T) string { return quoteUntrusted(id(item), 64) }
 }
+
+// stringListField is a list of strings; nil is an empty list.
+func stringListField[T any](name, description string, get func(T) []string) field[T] {
+	var elemType tftypes.Type = tftypes.String
+	var listType tftypes.Type = tftypes.List{ElementType: elemType}
+	return field[T]{
+		name: name,
+		attr: schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			s := get(item)
+			elems := make([]tftypes.Value, len(s))
+			for i, v := range s {
+				elems[i] = tftypes.NewValue(elemType, v)
+			}
+			return tftypes.NewValue(listType, elems)
+		},
+	}
+}
+
+// knownCountField is a count that is null unless get says it is known (0 is a
+// count like any other).
+func knownCountField[T any](name, description string, get func(T) (int64, bool)) field[T] {
+	var typ tftypes.Type = tftypes.Number
+	return field[T]{name: name, attr: schema.Int64Attribute{Computed: true, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			n, known := get(item)
+			if !known {
+				return tftypes.NewValue(typ, nil)
+			}
+			return tftypes.NewValue(typ, n)
+		}}
+}
+
+// knownCountMapField is a map of counts that is null unless get says it is known.
+func knownCountMapField[T any](name, description string, get func(T) (map[string]int64, bool)) field[T] {
+	var typ tftypes.Type = tftypes.Map{ElementType: tftypes.Number}
+	return field[T]{name: name, attr: schema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			m, known := get(item)
+			if !known {
+				return tftypes.NewValue(typ, nil)
+			}
+			return int64MapValue(m)
+		}}
+}

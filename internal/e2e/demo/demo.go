@@ -27,7 +27,7 @@ import (
 var Examples = []string{
 	"examples/demo",          // every task of one execution, summed up
 	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
-	"examples/account-audit", // every instance, namespace and policy of the account
+	"examples/account-audit", // swr_retention_audit: every instance, namespace, policy and run, and the findings
 	ProgressExample,          // the newest execution, read while it runs
 }
 
@@ -185,6 +185,15 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	for _, name := range declared {
 		if v, ok := fakeValues[name]; ok {
 			vars = append(vars, tfexec.Var(name+"="+v))
+		}
+	}
+	if !slices.Contains(declared, "auth_token") {
+		// An example whose credentials come from the environment only (no secret
+		// as a variable): the fake's token there, and nothing else of the caller's.
+		env := e2e.CleanEnv(ws.CLIConfig)
+		env["HW_AUTH_TOKEN"] = fake.Token
+		if err := tf.SetEnv(env); err != nil {
+			return err
 		}
 	}
 	var log bytes.Buffer
