@@ -138,7 +138,8 @@ func ChainExample(root string) (string, error) {
 }
 
 // auditDataSourceConfig is the data source with the chain's provider settings
-// and variables, and an output of its policy count (which is checked).
+// and variables (the token comes from HW_AUTH_TOKEN), and an output of the
+// count of policies it judged (which is checked).
 const auditDataSourceConfig = `terraform {
   required_providers {
     swr = { source = "swr-iac/swr" }
@@ -147,23 +148,18 @@ const auditDataSourceConfig = `terraform {
 
 variable "region" { type = string }
 variable "endpoint" { type = string }
-variable "auth_token" {
-  type      = string
-  sensitive = true
-}
 variable "fail_on_failure" { type = bool }
 
 provider "swr" {
   region       = var.region
   endpoint     = var.endpoint
   iam_endpoint = var.endpoint
-  auth_token   = var.auth_token
 }
 
 data "swr_retention_audit" "account" {}
 
 output "enabled_policies" {
-  value = length(data.swr_retention_audit.account.policies)
+  value = length([for p in data.swr_retention_audit.account.policies : p if p.enabled])
 }
 `
 
@@ -190,6 +186,11 @@ func auditApply(ctx context.Context, o AuditOptions, ws *e2e.Workspace, cli e2e.
 	if err != nil {
 		return fail(err, "")
 	}
+	env := e2e.CleanEnv(ws.CLIConfig)
+	env["HW_AUTH_TOKEN"] = fake.Token // as the examples take credentials: from the environment
+	if err := tf.SetEnv(env); err != nil {
+		return fail(err, "")
+	}
 	var log bytes.Buffer
 	tf.SetStdout(&log)
 	tf.SetStderr(&log)
@@ -198,7 +199,7 @@ func auditApply(ctx context.Context, o AuditOptions, ws *e2e.Workspace, cli e2e.
 	fake.ResetRequests()
 	start := time.Now()
 	err = tf.Apply(ctx, tfexec.Lock(false), tfexec.Var("region="+fakeapi.DefaultRegion), tfexec.Var("endpoint="+fake.URL),
-		tfexec.Var("auth_token="+fake.Token), tfexec.Var("fail_on_failure=false"))
+		tfexec.Var("fail_on_failure=false"))
 	r.Wall = time.Since(start)
 	r.Requests, _, _ = fake.RequestStats()
 	if err != nil {
