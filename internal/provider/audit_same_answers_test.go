@@ -95,35 +95,48 @@ func TestAccAudit_SameAnswersAsTheChain(t *testing.T) {
 	ds, _ := applied(newCLIWorkdir(t, auditDataSourceOutputs, vars))
 	got := chainShapedAnswers(t, ds)
 
-	failures, removed := 0, 0
-	for _, name := range []string{"namespaces_without_enabled_policy", "failed_policies", "versions_removed"} {
-		var want any
-		if err := json.Unmarshal(chain[name], &want); err != nil {
-			t.Fatalf("the chain's %s: %v", name, err)
+	for name, value := range map[string]any{"namespaces_without_enabled_policy": got.unprotected, "failed_policies": got.failed, "versions_removed": got.removed} {
+		var want, have any
+		gotJSON, _ := json.Marshal(value)
+		if json.Unmarshal(chain[name], &want) != nil || json.Unmarshal(gotJSON, &have) != nil {
+			t.Fatalf("%s: chain %s, data source %s", name, chain[name], gotJSON)
 		}
-		if !reflect.DeepEqual(got[name], want) {
-			gotJSON, _ := json.Marshal(got[name])
+		if !reflect.DeepEqual(have, want) {
 			t.Errorf("%s:\n data source %s\n chain       %s", name, gotJSON, chain[name])
 		}
 	}
-	// The account holds what the comparison needs: failures, removals, open namespaces.
-	for _, policies := range got["failed_policies"].(map[string]any) {
-		failures += len(policies.(map[string]any))
+	// The account holds what the comparison needs: failures and removals.
+	failures, removed := 0, 0
+	for _, policies := range got.failed {
+		failures += len(policies)
 	}
-	for _, policies := range got["versions_removed"].(map[string]any) {
-		removed += len(policies.(map[string]any))
+	for _, policies := range got.removed {
+		removed += len(policies)
 	}
 	if failures < 3 || removed < 10 {
 		t.Errorf("the account is too plain for the comparison: %d failed policies, %d audited", failures, removed)
 	}
 }
 
+// chainAnswers are the three answers in the shapes of the chain's outputs.
+type chainAnswers struct {
+	unprotected map[string][]string                // per instance name
+	failed      map[string]map[string]chainFailure // per instance name, "namespace/policy"
+	removed     map[string]map[string]int64        // per instance name, "namespace/policy"
+}
+
+// chainFailure is one failed policy as the chain's failed_policies writes it.
+type chainFailure struct {
+	ExecutionID  int64    `json:"execution_id"`
+	Status       string   `json:"status"`
+	Repositories []string `json:"repositories"`
+}
+
 // chainShapedAnswers rearranges the data source's outputs as the chain's:
 // per instance name, the sorted namespaces without an enabled policy, the failed
 // policies ("namespace/policy" => execution_id, status, repositories) and the
-// versions each audited run removed. JSON numbers are float64, as the chain's
-// outputs decode.
-func chainShapedAnswers(t *testing.T, ds map[string]json.RawMessage) map[string]any {
+// versions each audited run removed.
+func chainShapedAnswers(t *testing.T, ds map[string]json.RawMessage) chainAnswers {
 	t.Helper()
 	var instances []struct {
 		ID, Name string
@@ -137,16 +150,16 @@ func chainShapedAnswers(t *testing.T, ds map[string]json.RawMessage) map[string]
 		Kind, Namespace string
 		InstanceID      string   `json:"instance_id"`
 		PolicyName      string   `json:"policy_name"`
-		ExecutionID     float64  `json:"execution_id"`
+		ExecutionID     int64    `json:"execution_id"`
 		ExecutionStatus string   `json:"execution_status"`
 		Repositories    []string `json:"repositories"`
 	}
 	var policies []struct {
-		InstanceID      string   `json:"instance_id"`
-		Namespace       string   `json:"namespace"`
-		Name            string   `json:"name"`
-		ExecutionID     *float64 `json:"execution_id"`
-		VersionsRemoved *float64 `json:"versions_removed"`
+		InstanceID      string `json:"instance_id"`
+		Namespace       string `json:"namespace"`
+		Name            string `json:"name"`
+		ExecutionID     *int64 `json:"execution_id"`
+		VersionsRemoved *int64 `json:"versions_removed"`
 	}
 	for name, v := range map[string]any{"instances": &instances, "namespaces_without_enabled_policy": &open, "findings": &findings, "policies": &policies} {
 		if err := json.Unmarshal(ds[name], v); err != nil {
@@ -154,40 +167,32 @@ func chainShapedAnswers(t *testing.T, ds map[string]json.RawMessage) map[string]
 		}
 	}
 	names := map[string]string{}
-	unprotected, failed, removed := map[string]any{}, map[string]any{}, map[string]any{}
+	unprotected, failed, removed := map[string][]string{}, map[string]map[string]chainFailure{}, map[string]map[string]int64{}
 	for _, i := range instances {
 		if i.Audited {
 			names[i.ID] = i.Name
-			unprotected[i.Name], failed[i.Name], removed[i.Name] = []any{}, map[string]any{}, map[string]any{}
+			unprotected[i.Name], failed[i.Name], removed[i.Name] = []string{}, map[string]chainFailure{}, map[string]int64{}
 		}
 	}
 	for _, n := range open {
-		unprotected[names[n.InstanceID]] = append(unprotected[names[n.InstanceID]].([]any), n.Namespace)
+		unprotected[names[n.InstanceID]] = append(unprotected[names[n.InstanceID]], n.Namespace)
 	}
-	for name, list := range unprotected {
-		l := list.([]any)
-		sort.Slice(l, func(i, j int) bool { return l[i].(string) < l[j].(string) })
-		unprotected[name] = l
+	for _, list := range unprotected {
+		sort.Strings(list)
 	}
 	for _, f := range findings {
-		if f.Kind != "failed_run" {
-			continue
+		if f.Kind == "failed_run" {
+			failed[names[f.InstanceID]][f.Namespace+"/"+f.PolicyName] = chainFailure{ExecutionID: f.ExecutionID, Status: f.ExecutionStatus, Repositories: f.Repositories}
 		}
-		repos := make([]any, len(f.Repositories))
-		for i, r := range f.Repositories {
-			repos[i] = r
-		}
-		failed[names[f.InstanceID]].(map[string]any)[f.Namespace+"/"+f.PolicyName] = map[string]any{
-			"execution_id": f.ExecutionID, "status": f.ExecutionStatus, "repositories": repos}
 	}
 	for _, p := range policies {
 		if p.ExecutionID == nil {
 			continue
 		}
 		if p.VersionsRemoved == nil {
-			t.Fatalf("policy %s/%s: execution %v without versions_removed", p.Namespace, p.Name, *p.ExecutionID)
+			t.Fatalf("policy %s/%s: execution %d without versions_removed", p.Namespace, p.Name, *p.ExecutionID)
 		}
-		removed[names[p.InstanceID]].(map[string]any)[p.Namespace+"/"+p.Name] = *p.VersionsRemoved
+		removed[names[p.InstanceID]][p.Namespace+"/"+p.Name] = *p.VersionsRemoved
 	}
-	return map[string]any{"namespaces_without_enabled_policy": unprotected, "failed_policies": failed, "versions_removed": removed}
+	return chainAnswers{unprotected: unprotected, failed: failed, removed: removed}
 }

@@ -76,7 +76,8 @@ func AuditReport(w io.Writer, results []AuditResult) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	p("## Account audit\n\n")
 	p("The audit of a whole generated account (`fakeapi.Generate`: enabled policies dealt to the\n")
-	p("instances one per namespace, %d runs each, about 10%% of them failed), applied by %s from an\n", results[0].Size.Runs, results[0].CLI)
+	p("instances one per namespace, %d runs each, the newest failed for a share of %g), applied by %s from an\n",
+		results[0].Size.Runs, results[0].Size.Failure, results[0].CLI)
 	p("empty state, %s of latency per request, the provider's default concurrency, two ways: the\n", latencyLabel(results[0].Latency))
 	p("HCL chain of the examples (a data source per instance, per enabled policy and\n")
 	p("per audited run) and the `swr_retention_audit` data source. A run counts when the apply\n")
@@ -94,7 +95,7 @@ func AuditReport(w io.Writer, results []AuditResult) {
 		}
 		vs := ""
 		if chain := findAudit(sums, s.Size, WayChain); s.Way != WayChain && chain != nil && chain.OK > 0 {
-			vs = fmt.Sprintf("%.1fx faster, %+d requests", chain.Wall.Seconds()/s.Wall.Seconds(), s.Requests[len(s.Requests)-1]-chain.Requests[len(chain.Requests)-1])
+			vs = fmt.Sprintf("%.1fx faster, %s", chain.Wall.Seconds()/s.Wall.Seconds(), requestsDelta(s.Requests[len(s.Requests)-1]-chain.Requests[len(chain.Requests)-1]))
 		}
 		p("| %s | %s | %s | %.2f s (%.2f–%.2f) | %s | %s |\n", SizeLabel(s.Size), s.Way, runs, s.Wall.Seconds(), s.WallMin.Seconds(), s.WallMax.Seconds(), joinInts(s.Requests), vs)
 	}
@@ -142,4 +143,11 @@ func joinInts(v []int) string {
 // mdEscape keeps an error line inside its table cell.
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
+}
+
+func requestsDelta(d int) string {
+	if d == 0 {
+		return "the same requests"
+	}
+	return fmt.Sprintf("%+d requests", d)
 }

@@ -36,6 +36,8 @@ func TestAuditReport(t *testing.T) {
 		}, []string{
 			"| 5 instances x 200 namespaces, 750 policies, 200 tasks a run | swr_retention_audit | 2 of 3 | 2.50 s (2.00–3.00) | 1,200 | 12.8x faster, -306 requests |",
 		}, "| 12.8x (2.50 s against 32.00 s), 1200 requests against 1506 | met |"},
+		{"same requests", []AuditResult{auditResult(WayDataSource, 1, 2*time.Second, 1506, true)},
+			[]string{"| 1,506 | 16.0x faster, the same requests |"}, "| 16.0x (2.00 s against 32.00 s), 1506 requests against 1506 | met |"},
 		{"more requests", []AuditResult{auditResult(WayDataSource, 1, 2*time.Second, 1507, true)},
 			nil, "1507 requests against 1506 | **not met** |"},
 		{"slower", []AuditResult{auditResult(WayDataSource, 1, 4*time.Second, 900, true)},

@@ -330,7 +330,8 @@ func Report(w io.Writer, results []Result, audit []AuditResult, m Machine, concu
 	}
 	p("\n## Reproduce\n\n```shell\n")
 	p("make bench                                   # everything (about 6 minutes on 2 idle cores)\n")
-	p("BENCH_TASKS=\"0 1000\" BENCH_RUNS=1 BENCH_GO=0 make bench   # a taste\n")
+	p("BENCH_TASKS=\"0 1000\" BENCH_RUNS=1 BENCH_GO=0 BENCH_AUDIT_SIZES=none make bench   # a taste\n")
+	p("BENCH_TASKS=none BENCH_GO=0 BENCH_AUDIT_RUNS=1 make bench   # the account audit alone\n")
 	p("go run ./cmd/swr-dev bench -h               # every option\n```\n")
 }
 
