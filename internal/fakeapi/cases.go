@@ -21,7 +21,7 @@ const (
 	CaseNeverRan      Case = "never-ran"      // no run at all
 	CaseStuck         Case = "stuck"          // a run InProgress since StuckAge ago, newest, without tasks
 	CaseRulesDisabled Case = "rules-disabled" // every rule disabled
-	CaseWeakRules     Case = "weak-rules"     // keeps the latest 2 or 3 days, and no release-* tag
+	CaseWeakRules     Case = "weak-rules"     // keeps the latest 2 or 3 days of every tag alike
 )
 
 // Cases lists every Case, for flags and tests.
@@ -196,7 +196,8 @@ func setRulesDisabled(_ *instanceState, p *policyState) error {
 }
 
 // setWeakRules: keep the latest WeakRulesLatestK, or what was pushed in the last
-// WeakRulesDays days, of every tag (so no release-* tag is kept as such).
+// WeakRulesDays days, of every tag alike: below any sensible minimum of versions
+// or days, with no rule of its own for release tags.
 func setWeakRules(_ *instanceState, p *policyState) error {
 	scope := map[string][]Selector{"repository": {{Kind: "doublestar", Decoration: "repoMatches", Pattern: "**"}}}
 	all := []Selector{{Kind: "doublestar", Decoration: "matches", Pattern: "**"}}

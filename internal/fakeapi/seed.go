@@ -47,7 +47,7 @@ const (
 	SampleNeverRanPolicy      = 35 // no run at all
 	SampleStuckPolicy         = 36 // a run InProgress since StuckAge ago (463, the last made)
 	SampleRulesDisabledPolicy = 37 // every rule disabled
-	SampleWeakRulesPolicy     = 38 // keeps the latest 2 or 3 days of every tag, no release-* as such
+	SampleWeakRulesPolicy     = 38 // keeps the latest 2 or 3 days of every tag alike
 )
 
 // demoShift moves ins-demo's runs, generated from 2024-01-01 on, to the days
