@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
@@ -88,7 +89,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer ws.Close()
-	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true})
+	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true, AsOf: time.Now()})
 	if err != nil {
 		return err
 	}
