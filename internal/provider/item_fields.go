@@ -286,7 +286,7 @@ func idRef[T any](id func(T) int64) func(T) string {
 
 // stringIDRef is the ref of an item named by a string id, the API's text, quoted.
 func stringIDRef[T any](id func(T) string) func(T) string {
-	return func(item T) string { return quoteUntrusted(id(item), 64) }
+	return func(item T) string { return quoteUntrusted(id(item)) }
 }
 
 // stringListField is a list of strings; nil is an empty list.

@@ -108,7 +108,7 @@ func kindNames() []string {
 
 // The rows of the audit's lists.
 var (
-	findingItems = newItemType("Finding", func(f audit.Finding) string { return string(f.Kind) + " " + quoteUntrusted(f.Message, 64) },
+	findingItems = newItemType("Finding", func(f audit.Finding) string { return string(f.Kind) + " " + quoteUntrusted(f.Message) },
 		stringField("kind", "What is wrong: "+quotedList(kindNames())+"; see the page's table.", func(f audit.Finding) string { return string(f.Kind) }),
 		stringField("instance_id", "Instance the finding concerns.", func(f audit.Finding) string { return f.InstanceID }),
 		optionalStringField("namespace", "Namespace the finding concerns; null for `instance_not_audited`.", func(f audit.Finding) string { return f.Namespace }),
@@ -148,7 +148,7 @@ var (
 		int64Field("namespaces", "Namespaces of the instance; 0 when it was not audited.", func(i audit.Instance) int64 { return int64(i.Namespaces) }),
 		int64Field("policies", "Retention policies of the instance, enabled or not; 0 when it was not audited.", func(i audit.Instance) int64 { return int64(i.Policies) }),
 	)
-	namespaceRefItems = newItemType("Namespace", func(n audit.NamespaceRef) string { return quoteUntrusted(n.Namespace, 64) },
+	namespaceRefItems = newItemType("Namespace", func(n audit.NamespaceRef) string { return quoteUntrusted(n.Namespace) },
 		stringField("instance_id", "Instance of the namespace.", func(n audit.NamespaceRef) string { return n.InstanceID }),
 		stringField("namespace", "Namespace name.", func(n audit.NamespaceRef) string { return n.Namespace }),
 	)
@@ -226,7 +226,7 @@ func (d *retentionAuditDataSource) Read(ctx context.Context, req datasource.Read
 	case errors.As(err, &unknown):
 		resp.Diagnostics.AddAttributeError(path.Root("instance_ids"), "No such instance",
 			fmt.Sprintf("instance_ids names %s, which is not one of the account's instances (%s). Remove it, or check the region and project_id.",
-				quoteUntrusted(unknown.ID, 64), strings.Join(unknown.Known, ", ")))
+				quoteUntrusted(unknown.ID), strings.Join(unknown.Known, ", ")))
 		return
 	case errors.As(err, &readErr):
 		resp.Diagnostics.Append(read.failed(ctx, err, readErr.What, "the region, project_id and endpoint, and that the credentials may read it"))

@@ -86,7 +86,7 @@ var tasksID = idScheme{"<instance_id>", "<namespace_name>", "<policy_id>", "<exe
 
 // taskItems are the rows of one element of tasks.
 var taskItems = newItemType("Task", func(t client.Task) string {
-	return fmt.Sprintf("%d (repository %s)", t.ID, quoteUntrusted(t.Repository, 64))
+	return fmt.Sprintf("%d (repository %s)", t.ID, quoteUntrusted(t.Repository))
 },
 	int64Field("id", "Task ID.", func(t client.Task) int64 { return t.ID }),
 	int64Field("execution_id", "ID of the execution the task belongs to.", func(t client.Task) int64 { return t.ExecutionID }),

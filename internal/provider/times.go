@@ -49,7 +49,7 @@ func unreadableTimeNote(kind, ref, field, s string) note {
 	return note{
 		summary: "Unreadable time in the SWR API response",
 		first: fmt.Sprintf("%s %s has %s %s, which is not a time the provider can read: its %s is null.",
-			kind, ref, field, quoteUntrusted(s, 64), field),
+			kind, ref, field, quoteUntrusted(s), field),
 		others: "have an unreadable " + field,
 		advice: "The provider reads RFC 3339 times (any offset, fractional seconds or not) and times without a zone as UTC. " +
 			"Please report this to the API's owner with the " + strings.ToLower(kind) + " id.",
@@ -59,14 +59,20 @@ func unreadableTimeNote(kind, ref, field, s string) note {
 // plural is the plural of an item kind in warnings ("task" -> "tasks").
 func plural(kind string) string { return kind + "s" }
 
-// quoteUntrusted quotes text from the API for a diagnostic: at most maxBytes of
-// it (cut on a rune boundary), every control or non-printable character escaped
-// by %q, so that a value cannot move the cursor or colour the terminal.
-func quoteUntrusted(s string, maxBytes int) string {
-	if len(s) <= maxBytes {
+// untrustedQuoteBytes is how much of a text from the API a diagnostic quotes:
+// enough for an id, a repository or a status, short enough that a hostile value
+// cannot flood the terminal.
+const untrustedQuoteBytes = 64
+
+// quoteUntrusted quotes text from the API for a diagnostic: at most
+// untrustedQuoteBytes of it (cut on a rune boundary), every control or
+// non-printable character escaped by %q, so that a value cannot move the cursor
+// or colour the terminal.
+func quoteUntrusted(s string) string {
+	if len(s) <= untrustedQuoteBytes {
 		return fmt.Sprintf("%q", s)
 	}
-	cut := maxBytes
+	cut := untrustedQuoteBytes
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
