@@ -116,8 +116,6 @@ var notRunHere = map[string]string{
 		"examples TestAccExamples_RunAsShipped runs and whose README count TestREADMECountsTheDemosExamples checks",
 	"templates/guides/audit-one-policy.md.tmpl § Audit one policy #1": "needs Huawei Cloud (placeholders for " +
 		"the instance and the policy); examples/audit is run on the fake by TestAccExamples_RunAsShipped",
-	"templates/guides/audit-an-account.md.tmpl": "rewritten by the audit branch (swr_retention_audit); " +
-		"its commands need Huawei Cloud, and its example is run by TestAccExamples_RunAsShipped",
 }
 
 // excused says why a snippet is not run, or "".
