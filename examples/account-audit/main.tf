@@ -46,6 +46,12 @@ variable "iam_endpoint" {
   default     = null
 }
 
+variable "min_versions_kept" {
+  description = "Versions every active rule that keeps a number of them must keep at least; a rule that keeps fewer is a rules_below_requirement finding. Null requires nothing."
+  type        = number
+  default     = null
+}
+
 provider "swr" {
   region       = var.region
   endpoint     = var.endpoint
@@ -53,6 +59,8 @@ provider "swr" {
 }
 
 data "swr_retention_audit" "account" {
+  min_versions_kept = var.min_versions_kept
+
   lifecycle {
     # The gate: fails the plan when a policy's newest finished real run failed.
     postcondition {

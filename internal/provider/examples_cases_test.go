@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -194,6 +195,9 @@ func testAccountAudit(t *testing.T, src, gate string, withFindings bool) {
 			t.Errorf("read the instance that is not running: %s", r.Path)
 		}
 	}
+	if withFindings {
+		testMinVersionsKept(t, w, url, want)
+	}
 
 	withoutFailures(t, fake, url)
 	want = expectedAccountAudit(t, url)
@@ -206,6 +210,22 @@ func testAccountAudit(t *testing.T, src, gate string, withFindings bool) {
 	outputs, warnings = applied(w)
 	expectWarnings(t, warnings, checkFailed, unprotectedMsg)
 	checkOutputs(t, outputs, want.outputs)
+}
+
+// testMinVersionsKept: examples/account-audit's min_versions_kept is the data
+// source's (make demo sets it, to show a rule that keeps too little): the
+// sample's policy that keeps 2 versions is below 10, and the findings are those
+// the audit package reports with that requirement, the other outputs unchanged.
+func testMinVersionsKept(t *testing.T, w *cliWorkdir, url string, want accountAudit) {
+	t.Helper()
+	byKind := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true, Requirements: audit.Requirements{MinVersionsKept: 10}})
+	if n := as[map[string]any](t, byKind["summary"])[string(audit.RulesBelowRequirement)]; n != 1 {
+		t.Fatalf("the sample has %v rules below min_versions_kept = 10, want the 1 of its weak policy", n)
+	}
+	required := maps.Clone(want.outputs)
+	required["findings"], required["findings_per_kind"] = byKind["findings"], byKind["summary"]
+	outputs, _ := applied(w, "fail_on_failure=false", "min_versions_kept=10")
+	checkOutputs(t, outputs, required)
 }
 
 // accountAuditFindings are the two messages of the account audit, worded as the

@@ -181,20 +181,13 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	}
 	// fail_on_failure=false: the audits' gate would stop the run on the sample's
 	// failed execution; the demo shows the finding as a warning and goes on.
-	fakeValues := map[string]string{"endpoint": fake.URL, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
+	// min_versions_kept=10: the account audit then also finds the sample's
+	// policy that keeps 2 versions, and the demo shows every kind of finding.
+	fakeValues := map[string]string{"endpoint": fake.URL, "region": fakeapi.DefaultRegion, "fail_on_failure": "false", "min_versions_kept": "10"}
 	var vars []tfexec.ApplyOption
 	for _, name := range declared {
 		if v, ok := fakeValues[name]; ok {
 			vars = append(vars, tfexec.Var(name+"="+v))
-		}
-	}
-	if !slices.Contains(declared, "auth_token") {
-		// An example whose credentials come from the environment only (no secret
-		// as a variable): the fake's token there, and nothing else of the caller's.
-		env := e2e.CleanEnv(ws.CLIConfig)
-		env["HW_AUTH_TOKEN"] = fake.Token
-		if err := tf.SetEnv(env); err != nil {
-			return err
 		}
 	}
 	var log bytes.Buffer
