@@ -162,18 +162,22 @@ func TestRun_NamespaceWithoutEnabledPolicy(t *testing.T) {
 }
 
 // The newest finished real run failed: by its status, or by a task's (Failed, or
-// a status outside the documented ones); Stopped is no failure. A newer dry run
-// and a newer run in progress are not the audited run.
+// a status outside the documented ones once finished, as client.StatusSet.Failed
+// says); Stopped is no failure. A newer dry run and a newer run in progress are
+// not the audited run.
 func TestRun_FailedRun(t *testing.T) {
 	for _, tc := range []struct {
 		name, runStatus string
 		taskStatuses    []string
+		firstUnfinished bool     // the first task has no end time (and status code 0)
 		wantRepos       []string // nil: no finding
 	}{
-		{"failed task", "Succeed", []string{"Succeed", "Failed"}, []string{"apps/b"}},
-		{"undocumented task status", "Succeed", []string{"Error", "Succeed"}, []string{"apps/a"}},
-		{"failed run without failed tasks", "Failed", []string{"Succeed", "Stopped"}, []string{}},
-		{"stopped task", "Succeed", []string{"Stopped", "Succeed"}, nil},
+		{"failed task", "Succeed", []string{"Succeed", "Failed"}, false, []string{"apps/b"}},
+		{"undocumented task status", "Succeed", []string{"Error", "Succeed"}, false, []string{"apps/a"}},
+		{"undocumented status of an unfinished task", "Succeed", []string{"Running", "Succeed"}, true, nil},
+		{"failed run without failed tasks", "Failed", []string{"Succeed", "Stopped"}, false, []string{}},
+		{"undocumented run status", "Error", []string{"Succeed", "Stopped"}, false, []string{}},
+		{"stopped task", "Succeed", []string{"Stopped", "Succeed"}, false, nil},
 	} {
 		for _, all := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/versions_removed=%v", tc.name, all), func(t *testing.T) {
@@ -183,14 +187,18 @@ func TestRun_FailedRun(t *testing.T) {
 				fake, c := startFake(t)
 				failed := ok(10)
 				failed.Status = tc.runStatus
-				account{namespaces: []string{"apps"}, policies: []fakeapi.Policy{keep10(1, "apps")},
+				acc := account{namespaces: []string{"apps"}, policies: []fakeapi.Policy{keep10(1, "apps")},
 					runs: map[int64][]fakeapi.Execution{1: {
 						{ID: 12, Status: "InProgress", StartTime: ago(time.Hour)},
 						{ID: 11, DryRun: true, Status: "Failed", StartTime: ago(2 * time.Hour), EndTime: ago(time.Hour)},
 						failed,
 					}},
 					tasks: map[int64][]fakeapi.Task{10: {task(1, "apps/a", tc.taskStatuses[0], 5, 3), task(2, "apps/b", tc.taskStatuses[1], 4, 4)}},
-				}.load(fake)
+				}
+				if tc.firstUnfinished {
+					acc.tasks[10][0].EndTime = ""
+				}
+				acc.load(fake)
 				r := run(t, c, Options{VersionsRemoved: all})
 				if tc.wantRepos == nil {
 					only(t, r, FailedRun, 0)
