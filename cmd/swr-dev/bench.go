@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/e2e/bench"
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
 // runBench: the Go benchmarks of the client and the provider, then the
 // end-to-end benchmark, and BENCHMARKS.md. Every option has a BENCH_* variable.
 func runBench(ctx context.Context, root string, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	tasks := fs.String("tasks", envOr("BENCH_TASKS", "0 100 1000 10000 100000"), "task counts (BENCH_TASKS)")
+	tasks := fs.String("tasks", envOr("BENCH_TASKS", "0 100 1000 10000 100000"), "task counts (BENCH_TASKS; none runs the account audit alone)")
 	lats := fs.String("latencies", envOr("BENCH_LATENCIES", "0 10ms"), "latency the fake adds per request (BENCH_LATENCIES)")
 	runs := fs.Int("runs", envInt("BENCH_RUNS", 3), "timed runs per CLI and configuration (BENCH_RUNS)")
 	clis := fs.String("clis", envOr("BENCH_CLIS", "tofu terraform"), "CLIs: paths, or names of builds in .tools/bin (BENCH_CLIS)")
@@ -35,6 +36,11 @@ func runBench(ctx context.Context, root string, args []string) error {
 	goBench := fs.Bool("go", os.Getenv("BENCH_GO") != "0", "run the Go benchmarks first (BENCH_GO=0 skips them)")
 	goTime := fs.String("go-benchtime", envOr("BENCH_GO_BENCHTIME", "1s"), "go test -benchtime (BENCH_GO_BENCHTIME)")
 	goPattern := fs.String("go-bench", envOr("BENCH_GO_PATTERN", "."), "go test -bench (BENCH_GO_PATTERN)")
+	auditSizes := fs.String("audit-sizes", envOr("BENCH_AUDIT_SIZES", defaultAuditSizes()),
+		"generated accounts of the account audit, space-separated fakeapi account specs; none skips it (BENCH_AUDIT_SIZES)")
+	auditRuns := fs.Int("audit-runs", envInt("BENCH_AUDIT_RUNS", 3), "applies per account and way (BENCH_AUDIT_RUNS)")
+	auditCLI := fs.String("audit-cli", envOr("BENCH_AUDIT_CLI", "tofu"), "CLI of the account audit (BENCH_AUDIT_CLI)")
+	auditLatency := fs.Duration("audit-latency", envDuration("BENCH_AUDIT_LATENCY", 10*time.Millisecond), "latency per request of the account audit (BENCH_AUDIT_LATENCY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +57,7 @@ func runBench(ctx context.Context, root string, args []string) error {
 	if o.LargeRuns == 0 {
 		o.LargeRuns = o.Runs
 	}
-	for _, f := range strings.Fields(*tasks) {
+	for _, f := range strings.Fields(strings.ReplaceAll(*tasks, "none", "")) { // none: the account audit alone
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 0 {
 			return fmt.Errorf("-tasks (BENCH_TASKS) holds %q, not a count", f)
@@ -69,6 +75,14 @@ func runBench(ctx context.Context, root string, args []string) error {
 		o.Latencies = append(o.Latencies, d)
 	}
 
+	ao := bench.AuditOptions{Root: root, Runs: *auditRuns, CLI: cliPaths(root, []string{*auditCLI})[0], Latency: *auditLatency,
+		RunTimeout: *timeout, Log: os.Stdout}
+	sizes, err := parseAuditSizes(*auditSizes)
+	if err != nil {
+		return err
+	}
+	ao.Sizes = sizes
+
 	start := time.Now()
 	var goOut bytes.Buffer
 	if *goBench {
@@ -83,9 +97,17 @@ func runBench(ctx context.Context, root string, args []string) error {
 		}
 	}
 	e2eStart := time.Now()
-	results, err := bench.Run(ctx, o)
-	if err != nil {
-		return err
+	var results []bench.Result
+	if len(o.Tasks) > 0 {
+		if results, err = bench.Run(ctx, o); err != nil {
+			return err
+		}
+	}
+	var audit []bench.AuditResult
+	if len(ao.Sizes) > 0 {
+		if audit, err = bench.RunAudit(ctx, ao); err != nil {
+			return err
+		}
 	}
 	m := bench.ThisMachine()
 	m.Elapsed = time.Since(e2eStart)
@@ -97,8 +119,11 @@ func runBench(ctx context.Context, root string, args []string) error {
 		clisLabel[i] = filepath.Base(c)
 	}
 	m.Config += fmt.Sprintf(` BENCH_CLIS="%s"`, strings.Join(clisLabel, " "))
+	if len(ao.Sizes) > 0 {
+		m.Config += fmt.Sprintf(` BENCH_AUDIT_RUNS=%d BENCH_AUDIT_CLI=%s BENCH_AUDIT_LATENCY=%s`, ao.Runs, filepath.Base(ao.CLI), ao.Latency)
+	}
 	var report bytes.Buffer
-	bench.Report(&report, results, m, o.Concurrency, o.RefreshOnly, goOut.String())
+	bench.Report(&report, results, audit, m, o.Concurrency, o.RefreshOnly, goOut.String())
 	if err := os.WriteFile(*out, report.Bytes(), 0o600); err != nil {
 		return err
 	}
@@ -124,4 +149,36 @@ func cliPaths(root string, list []string) []string {
 		}
 	}
 	return out
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// defaultAuditSizes are bench.DefaultAuditSizes as -audit-sizes writes them.
+func defaultAuditSizes() string {
+	specs := make([]string, len(bench.DefaultAuditSizes))
+	for i, s := range bench.DefaultAuditSizes {
+		specs[i] = s.String()
+	}
+	return strings.Join(specs, " ")
+}
+
+// parseAuditSizes reads -audit-sizes: account specs separated by spaces, or none.
+func parseAuditSizes(text string) ([]fakeapi.AccountSpec, error) {
+	if strings.TrimSpace(text) == "none" {
+		return nil, nil
+	}
+	var sizes []fakeapi.AccountSpec
+	for _, f := range strings.Fields(text) {
+		spec, err := fakeapi.ParseAccountSpec(f)
+		if err != nil {
+			return nil, fmt.Errorf("-audit-sizes (BENCH_AUDIT_SIZES): %w", err)
+		}
+		sizes = append(sizes, spec)
+	}
+	return sizes, nil
 }

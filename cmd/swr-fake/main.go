@@ -9,6 +9,8 @@
 //	    [-unset-end-time empty|null|missing|zero] [-require-sdk-headers]
 //	    [-list-answer normal|error-shape|empty-object|null-items|duplicate-keys] [-bom]
 //	    [-proxy-status 401|403] [-iam-ignores-name] [-failed-status S] [-refuse-after N -refuse-for D]
+//	    [-generate instances=N,namespaces=N,policies=N,runs=N,tasks=N,failure=F,seed=N]
+//	    [-case KIND=INSTANCE/POLICY_ID ...] [-as-of now|stored|RFC3339]
 //
 // It prints the base URL and the (fake, demo-only) credentials it accepts, and
 // writes the URL to -url-file when given. Besides the API it serves
@@ -69,6 +71,8 @@ type options struct {
 	// refuseAfter-th API request, for refuseFor.
 	refuseAfter int
 	refuseFor   time.Duration
+	// A generated account, policies put in a case, the instant shown (data.go).
+	data dataFlags
 }
 
 func main() {
@@ -117,7 +121,11 @@ func parseFlags(args []string, stderr io.Writer) (o options, err error) {
 	fs.StringVar(&o.answers.FailedStatus, "failed-status", "", `list Failed tasks, sub-tasks and executions with this undocumented status instead (e.g. "Error", "failed")`)
 	fs.IntVar(&o.refuseAfter, "refuse-after", 0, "answer N API requests (under /v2/), then refuse connections for -refuse-for and listen again on the same port")
 	fs.DurationVar(&o.refuseFor, "refuse-for", 0, "how long the port refuses connections after -refuse-after")
+	addDataFlags(fs, &o.data)
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := o.data.check(); err != nil {
 		return o, err
 	}
 	if o.motion, err = moveFlags.motion(); err != nil {
@@ -265,6 +273,9 @@ func newFake(o options) (*fakeapi.Server, error) {
 		fake.SetTasks(fakeapi.ExecutionKey{InstanceID: "ins-bench", Namespace: "bench", PolicyID: 1, ExecutionID: 1},
 			fakeapi.GenerateTasks(1, o.tasks, 1))
 	}
+	if err := o.data.apply(fake, time.Now()); err != nil {
+		return nil, err
+	}
 	fake.SetLatency(o.latency)
 	if o.hangFirst {
 		fake.AddFault(fakeapi.Fault{Path: "/v2/", Hang: true, Times: 1})
@@ -347,6 +358,7 @@ func printBanner(w io.Writer, base string, o options) {
 		fmt.Fprintf(w, "  sample account: instances %s and %s (Running, %d namespaces), %s (Creating)\n",
 			fakeapi.SampleInstance, fakeapi.SampleSharedInstance, fakeapi.SampleSharedNamespaces, fakeapi.SampleStagingInstance)
 	}
+	printData(w, o.data)
 	if o.tasks > 0 {
 		fmt.Fprintf(w, "  bench data: instance ins-bench, namespace bench, policy 1, execution 1 (%d tasks)\n", o.tasks)
 	}

@@ -1,20 +1,19 @@
 # The account-wide retention audit, from credentials and a region only: no instance
-# id, namespace or policy typed by hand.
+# id, namespace or policy typed by hand. One data source, swr_retention_audit, reads
+# every Running instance, its namespaces, retention policies and runs, and returns
+# its findings; examples/account-audit-hcl builds the first two findings by hand.
 #
-#   every Running instance -> its namespaces and its retention policies
-#   -> per enabled policy, its newest finished real execution -> that execution's tasks
+# Credentials come from the environment only (HW_AUTH_TOKEN, HW_ACCESS_KEY/
+# HW_SECRET_KEY or HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME): never a variable.
 #
-# Findings: the namespaces no enabled retention policy cleans up, and the policies
-# whose newest finished execution failed (its status is Failed, or a task's is;
-# Stopped does not count), with the repositories whose task failed.
-#
-# - A failed policy fails the plan (a pipeline gate: an output's precondition),
-#   unless fail_on_failure = false, which makes it a warning instead.
-# - Namespaces without a policy are a check block's warning: check blocks warn and
-#   never stop a run.
-#
-# The outputs also say how many versions each policy's newest finished execution
-# removed.
+# - A policy whose newest finished real run failed fails the plan (a pipeline gate:
+#   the data source's postcondition), unless fail_on_failure = false, which makes it
+#   a warning instead. main.tftest.hcl proves the gate: `tofu test`.
+# - Namespaces without an enabled policy are a check block's warning: check blocks
+#   warn and never stop a run.
+# - Every other finding (stale, never ran, stuck, no active rule, rules below the
+#   requirements, instance not audited) is in the outputs findings and
+#   findings_per_kind, for a pipeline to read with `output -json`.
 
 terraform {
   required_providers {
@@ -27,13 +26,6 @@ terraform {
 variable "region" {
   description = "Region of the SWR Enterprise instances, e.g. cn-north-4."
   type        = string
-}
-
-variable "auth_token" {
-  description = "IAM token. Leave null to authenticate from the environment (HW_AUTH_TOKEN, HW_ACCESS_KEY/HW_SECRET_KEY or HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME)."
-  type        = string
-  default     = null
-  sensitive   = true
 }
 
 variable "endpoint" {
@@ -54,102 +46,57 @@ variable "iam_endpoint" {
   default     = null
 }
 
+variable "min_versions_kept" {
+  description = "Versions every active rule that keeps a number of them must keep at least; a rule that keeps fewer is a rules_below_requirement finding. Null requires nothing."
+  type        = number
+  default     = null
+}
+
 provider "swr" {
   region       = var.region
-  auth_token   = var.auth_token
   endpoint     = var.endpoint
   iam_endpoint = try(coalesce(var.iam_endpoint, var.endpoint), null)
 }
 
-data "swr_instances" "running" {
-  status = "Running"
-}
+data "swr_retention_audit" "account" {
+  min_versions_kept = var.min_versions_kept
 
-locals {
-  # Keyed by instance id: every key below comes from the API.
-  instances = { for i in data.swr_instances.running.instances : i.id => i }
-}
-
-data "swr_namespaces" "all" {
-  for_each    = local.instances
-  instance_id = each.key
-}
-
-data "swr_retention_policies" "all" {
-  for_each    = local.instances
-  instance_id = each.key
-}
-
-locals {
-  # Every enabled policy of every running instance, keyed "<instance_id>/<namespace>/<policy_id>".
-  enabled_policies = merge([
-    for instance_id, p in data.swr_retention_policies.all : {
-      for pol in p.policies : "${instance_id}/${pol.namespace_name}/${pol.id}" => {
-        instance_id    = instance_id
-        namespace_name = pol.namespace_name
-        policy_id      = pol.id
-        policy_name    = pol.name
-      } if pol.enabled
+  lifecycle {
+    # The gate: fails the plan when a policy's newest finished real run failed.
+    postcondition {
+      condition = !var.fail_on_failure || self.summary["failed_run"] == 0
+      error_message = format("%d retention %s failed %s newest finished execution: %s.",
+        self.summary["failed_run"], self.summary["failed_run"] == 1 ? "policy" : "policies", self.summary["failed_run"] == 1 ? "its" : "their",
+      join("; ", sort([for f in self.findings : "${one([for i in self.instances : i.name if i.id == f.instance_id])}/${f.namespace}/${f.policy_name} (execution ${f.execution_id} ${f.execution_status}: ${length(f.repositories) > 0 ? join(", ", f.repositories) : "no task failed"})" if f.kind == "failed_run"])))
     }
-  ]...)
-
-  # Per instance id, the namespaces with at least one enabled policy.
-  protected = {
-    for instance_id, p in data.swr_retention_policies.all :
-    instance_id => toset([for pol in p.policies : pol.namespace_name if pol.enabled])
   }
+}
+
+locals {
+  audit = data.swr_retention_audit.account
+  # The audited (Running) instances, keyed by id.
+  instances = { for i in local.audit.instances : i.id => i if i.audited }
 
   # Per instance name, the namespaces no enabled policy cleans up, sorted.
   unprotected = {
-    for instance_id, n in data.swr_namespaces.all : local.instances[instance_id].name => sort([
-      for ns in n.namespaces : ns.name if !contains(local.protected[instance_id], ns.name)
-    ])
+    for id, i in local.instances : i.name => [for n in local.audit.namespaces_without_enabled_policy : n.namespace if n.instance_id == id]
   }
-}
 
-# Real runs only: a dry run removes nothing.
-data "swr_retention_executions" "runs" {
-  for_each       = local.enabled_policies
-  instance_id    = each.value.instance_id
-  namespace_name = each.value.namespace_name
-  policy_id      = each.value.policy_id
-  dry_run        = false
-}
-
-locals {
-  # The newest finished real execution of each enabled policy that has one
-  # (executions come newest first; a running one has not listed all its tasks).
-  audited = {
-    for key, runs in data.swr_retention_executions.runs : key => [
-      for e in runs.executions : e if e.status != "InProgress"
-    ][0] if anytrue([for e in runs.executions : e.status != "InProgress"])
-  }
-}
-
-data "swr_retention_execution_tasks" "audited" {
-  for_each       = local.audited
-  instance_id    = local.enabled_policies[each.key].instance_id
-  namespace_name = local.enabled_policies[each.key].namespace_name
-  policy_id      = local.enabled_policies[each.key].policy_id
-  execution_id   = each.value.id
-}
-
-locals {
-  # Policies whose newest finished execution failed, with the repositories whose
-  # task failed, per instance name.
+  # Per instance name, the policies ("namespace/policy") whose newest finished real
+  # run failed: its id and status, and the repositories whose task failed.
   failed = {
-    for id, instance in local.instances : instance.name => {
-      for key, t in data.swr_retention_execution_tasks.audited :
-      "${local.enabled_policies[key].namespace_name}/${local.enabled_policies[key].policy_name}" => {
-        execution_id = local.audited[key].id
-        status       = local.audited[key].status
-        repositories = sort(distinct([for task in t.tasks : task.repository if task.failed]))
-      } if local.enabled_policies[key].instance_id == id && (local.audited[key].failed || t.tasks_failed > 0)
+    for id, i in local.instances : i.name => {
+      for f in local.audit.findings : "${f.namespace}/${f.policy_name}" => {
+        execution_id = f.execution_id
+        status       = f.execution_status
+        repositories = f.repositories
+      } if f.kind == "failed_run" && f.instance_id == id
     }
   }
 
-  unprotected_count = sum(concat([0], [for names in values(local.unprotected) : length(names)]))
-  failed_count      = sum(concat([0], [for policies in values(local.failed) : length(policies)]))
+  unprotected_count = length(local.audit.namespaces_without_enabled_policy)
+  failed_count      = local.audit.summary["failed_run"]
+  failed_finding    = "${local.failed_count} retention ${local.failed_count == 1 ? "policy" : "policies"} failed ${local.failed_count == 1 ? "its" : "their"} newest finished execution: ${join("; ", flatten([for name, policies in local.failed : [for p, f in policies : "${name}/${p} (execution ${f.execution_id} ${f.status}: ${length(f.repositories) > 0 ? join(", ", f.repositories) : "no task failed"})"]]))}."
 }
 
 check "every_namespace_has_an_enabled_retention_policy" {
@@ -160,12 +107,7 @@ check "every_namespace_has_an_enabled_retention_policy" {
   }
 }
 
-locals {
-  failed_finding = "${local.failed_count} retention ${local.failed_count == 1 ? "policy" : "policies"} failed ${local.failed_count == 1 ? "its" : "their"} newest finished execution: ${join("; ", flatten([for name, policies in local.failed : [for p, f in policies : "${name}/${p} (execution ${f.execution_id} ${f.status}: ${length(f.repositories) > 0 ? join(", ", f.repositories) : "no task failed"})"]]))}."
-}
-
-# The same finding as a warning, when the gate (the precondition of the output
-# failed_policies) is off.
+# The same finding as a warning, when the gate (the postcondition) is off.
 check "no_failed_retention_execution" {
   assert {
     condition     = var.fail_on_failure || local.failed_count == 0
@@ -186,21 +128,13 @@ output "namespaces_without_enabled_policy" {
 output "failed_policies" {
   description = "Per instance name, the policies (\"namespace/policy\") whose newest finished execution failed: its id and status, and the repositories whose task failed."
   value       = local.failed
-
-  # The gate: fails the plan, after every data source has been read.
-  precondition {
-    condition     = !var.fail_on_failure || local.failed_count == 0
-    error_message = local.failed_finding
-  }
 }
 
 output "versions_removed" {
-  description = "Per instance name, the versions each enabled policy's newest finished execution removed (\"namespace/policy\" => count)."
+  description = "Per instance name, the versions each enabled policy's newest finished execution removed: total - retained over its tasks, which counts only the deletions that succeeded (\"namespace/policy\" => count)."
   value = {
-    for id, instance in local.instances : instance.name => {
-      for key, t in data.swr_retention_execution_tasks.audited :
-      "${local.enabled_policies[key].namespace_name}/${local.enabled_policies[key].policy_name}" => t.versions_removed
-      if local.enabled_policies[key].instance_id == id
+    for id, i in local.instances : i.name => {
+      for p in local.audit.policies : "${p.namespace}/${p.name}" => p.versions_removed if p.instance_id == id && p.execution_id != null
     }
   }
 }
@@ -209,10 +143,20 @@ output "summary" {
   description = "Counts of the audit: instances, namespaces, enabled policies, executions audited and both findings."
   value = {
     instances                         = length(local.instances)
-    namespaces                        = sum(concat([0], [for n in values(data.swr_namespaces.all) : length(n.namespaces)]))
-    enabled_policies                  = length(local.enabled_policies)
-    executions_audited                = length(local.audited)
+    namespaces                        = sum(concat([0], [for i in values(local.instances) : i.namespaces]))
+    enabled_policies                  = length([for p in local.audit.policies : p if p.enabled])
+    executions_audited                = length([for p in local.audit.policies : p if p.execution_id != null])
     namespaces_without_enabled_policy = local.unprotected_count
     failed_policies                   = local.failed_count
   }
+}
+
+output "findings" {
+  description = "Every finding of the audit, one line each, by kind (data.swr_retention_audit.account.findings has them as objects)."
+  value       = { for f in local.audit.findings : f.kind => f.message... }
+}
+
+output "findings_per_kind" {
+  description = "The number of findings of each kind, every kind included."
+  value       = local.audit.summary
 }

@@ -22,6 +22,11 @@ type FakeOptions struct {
 	Sample  bool          // the sample data (fakeapi.SeedSample)
 	Tasks   int           // > 0: BenchExecution holding that many generated tasks
 	Latency time.Duration // added to every request
+	// Account, when set (Instances > 0), adds a generated account (fakeapi.Generate).
+	Account fakeapi.AccountSpec
+	// AsOf lists the data as of this instant (fakeapi.SetAsOf): time.Now() makes the
+	// sample's runs of yesterday run yesterday. The zero time lists it as stored.
+	AsOf time.Time
 }
 
 // Fake is the fake SWR and IAM API served in this process on 127.0.0.1, accepting
@@ -46,6 +51,12 @@ func StartFake(o FakeOptions) (*Fake, error) {
 	if o.Tasks > 0 {
 		s.SetTasks(BenchExecution, fakeapi.GenerateTasks(BenchExecution.ExecutionID, o.Tasks, 1))
 	}
+	if o.Account.Instances > 0 {
+		if err := s.Generate(o.Account); err != nil {
+			return nil, err
+		}
+	}
+	s.SetAsOf(o.AsOf)
 	s.SetLatency(o.Latency)
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {

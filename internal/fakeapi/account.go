@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // The two account-level listings: the instances of the project and the namespaces
@@ -185,37 +186,53 @@ func (s *Server) seedAccount() {
 	s.SetNamespaces(SampleSharedInstance, sharedNS)
 	s.SetNamespaces(SampleStagingInstance, []Namespace{ns("staging", 1, false, 2, "2024-06-01T12:30:00Z")})
 
-	keepLatest := func(id int64, name, namespace string, enabled bool) Policy {
+	keepLatest := func(id int64, name, namespace string) Policy {
 		p := placeholderPolicy(id, &nsState{name: namespace})
-		p.Name, p.Enabled, p.NamespaceName, p.NamespaceID = name, enabled, namespace, 0
+		p.Name, p.Enabled, p.NamespaceName, p.NamespaceID = name, true, namespace, 0
 		p.Trigger = PolicyTrigger{Type: "scheduled", TriggerSettings: TriggerSettings{Cron: "0 0 3 * * *"}}
 		return p
 	}
-	s.SetPolicies(SampleSharedInstance, []Policy{
-		keepLatest(SampleSharedBasePolicy, "base-images-keep-10", "base-images", true),
-		keepLatest(SampleSharedAppsPolicy, "apps-keep-10", "apps", true),
-	})
-	s.SetPolicies(SampleStagingInstance, []Policy{keepLatest(SampleStagingPolicyID, "staging-keep-10", "staging", true)})
+	sharedPolicies := []Policy{
+		keepLatest(SampleSharedBasePolicy, "base-images-keep-10", "base-images"),
+		keepLatest(SampleSharedAppsPolicy, "apps-keep-10", "apps"),
+	}
+	for i, sc := range sampleCases {
+		ns := seedName("ci-cache", i+1)
+		sharedPolicies = append(sharedPolicies, keepLatest(sc.policyID, ns+"-"+sc.name, ns))
+	}
+	s.SetPolicies(SampleSharedInstance, sharedPolicies)
+	s.SetPolicies(SampleStagingInstance, []Policy{keepLatest(SampleStagingPolicyID, "staging-keep-10", "staging")})
 
 	// Finished runs: every task of the shared instance's succeeded; staging's failed
 	// (the audit must not read it: the instance is not running).
-	finished := func(exec int64, n int, status string) []Task {
+	finished := func(exec int64, n int, status string, start time.Time) []Task {
 		ts := generateTasks(exec, n, exec, true)
 		for i := range ts {
 			ts[i].Status = status
 		}
-		return ts
+		return runAt(ts, start)
 	}
+	july := func(day, hour int) time.Time { return time.Date(2024, 7, day, hour, 0, 0, 0, time.UTC) }
 	shKey := func(ns string, policy, exec int64) ExecutionKey {
 		return ExecutionKey{InstanceID: SampleSharedInstance, Namespace: ns, PolicyID: policy, ExecutionID: exec}
 	}
-	s.SetTasks(shKey("base-images", SampleSharedBasePolicy, SampleSharedBaseExec), finished(SampleSharedBaseExec, 8, "Succeed"))
-	s.SetTasks(shKey("apps", SampleSharedAppsPolicy, SampleSharedAppsExec), finished(SampleSharedAppsExec, 15, "Succeed"))
+	s.SetTasks(shKey("base-images", SampleSharedBasePolicy, SampleSharedBaseExec), finished(SampleSharedBaseExec, 8, "Succeed", july(2, 3)))
+	s.SetTasks(shKey("apps", SampleSharedAppsPolicy, SampleSharedAppsExec), finished(SampleSharedAppsExec, 15, "Succeed", july(1, 3)))
 	s.SetTasks(shKey("apps", SampleSharedAppsPolicy, SampleSharedAppsRunning), nil)
 	s.SetExecutions(SampleSharedInstance, "apps", SampleSharedAppsPolicy, []Execution{
 		{ID: SampleSharedAppsRunning, Status: "InProgress", Trigger: "scheduled", StartTime: "2024-07-02T03:00:00Z"},
 		{ID: SampleSharedAppsExec, Status: "Succeed", Trigger: "scheduled", StartTime: "2024-07-01T03:00:00Z", EndTime: "2024-07-01T03:02:10Z"},
 	})
 	s.SetTasks(ExecutionKey{InstanceID: SampleStagingInstance, Namespace: "staging", PolicyID: SampleStagingPolicyID, ExecutionID: SampleStagingExecution},
-		finished(SampleStagingExecution, 5, "Failed"))
+		finished(SampleStagingExecution, 5, "Failed", time.Date(2024, 6, 1, 13, 0, 0, 0, time.UTC)))
+
+	// The policies in a case: two daily runs each, then the case.
+	for i, sc := range sampleCases {
+		s.healthyRuns(SampleSharedInstance, seedName("ci-cache", i+1), sc.policyID, int64(411+10*i), 6+2*i)
+	}
+	for _, sc := range sampleCases {
+		if err := s.SetCase(SampleSharedInstance, sc.policyID, sc.c); err != nil {
+			panic("sample data: " + err.Error()) // a bug of this file, which every test that seeds meets
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Describe writes what the fake holds, as a user picks ids from it: every
@@ -29,6 +30,9 @@ func (s *Server) Describe(w io.Writer) {
 			state := "enabled"
 			if !p.meta.Enabled {
 				state = "disabled"
+			}
+			if c := caseOfPolicy(p); c != "" {
+				state += " (" + c + ")"
 			}
 			fmt.Fprintf(w, "  policy %d %q on namespace %s, %s\n", p.meta.ID, p.meta.Name, p.namespace, state)
 			describeExecutions(w, p.execs)
@@ -79,7 +83,7 @@ func describeExecutions(w io.Writer, execs []*execState) {
 		if len(notes) > 0 {
 			note = " <- " + strings.Join(notes, ", ")
 		}
-		fmt.Fprintf(w, "    execution %d: %s, %s%s, %s%s\n", e.meta.ID, e.meta.Status, e.meta.Trigger, kind, describeTasks(e), note)
+		fmt.Fprintf(w, "    execution %d: %s, %s%s, %s%s%s\n", e.meta.ID, e.meta.Status, e.meta.Trigger, kind, describeTasks(e), describeAge(e), note)
 	}
 }
 
@@ -107,4 +111,26 @@ func describeTasks(e *execState) string {
 		out += fmt.Sprintf(", %d sub-tasks over %d tasks", subs, len(e.subtasks))
 	}
 	return out
+}
+
+// describeAge says how long before DataNow a run started that is still running
+// after a day, or ended a week or more ago: the runs an audit calls stuck or stale.
+func describeAge(e *execState) string {
+	days := func(stored string) int {
+		t, err := time.Parse(time.RFC3339Nano, stored)
+		if err != nil {
+			return 0
+		}
+		return int(DataNow.Sub(t) / (24 * time.Hour))
+	}
+	if e.meta.Status == "InProgress" {
+		if d := days(e.meta.StartTime); d >= 1 {
+			return fmt.Sprintf(", running for %d days", d)
+		}
+		return ""
+	}
+	if d := days(e.meta.EndTime); d >= 7 {
+		return fmt.Sprintf(", ended %d days ago", d)
+	}
+	return ""
 }

@@ -92,9 +92,25 @@
 //	instance "ins-shared" (Running): 120 namespaces, base-images and apps then
 //	    ci-cache-001..118 (two pages); policy 31 on base-images (execution 401,
 //	    Succeed, 8 tasks) and 32 on apps (402 Succeed, 15 tasks; 403 InProgress),
-//	    both enabled; no policy on the ci-cache namespaces
+//	    both enabled; on ci-cache-001..006 one enabled policy each (33-38), each
+//	    in a condition an audit reports (cases.go): 33 stale (its newest run ended
+//	    40 days ago), 34 dry runs only, 35 never ran, 36 a run (463) InProgress for
+//	    3 days, 37 every rule disabled, 38 keeps the latest 2 or 3 days of every
+//	    tag; no policy on ci-cache-007..118
 //	instance "ins-staging" (Creating): namespace staging, policy 41, execution
 //	    501 whose 5 tasks all Failed (an audit of running instances never sees it)
+//
+// The data is written as of DataNow (2024-07-02T03:10:00Z): 114 and 403 started
+// ten minutes before, 113 ended the evening before. SetAsOf lists it as of
+// another instant (swr-fake shows it as of now by default), so that a client
+// judging ages by its own clock sees the ages the data was written with.
+//
+// # Cases and generated accounts
+//
+// SetCase puts any policy in one of the conditions above (failed, stale,
+// dry-run-only, never-ran, stuck, rules-disabled, weak-rules); Generate adds an
+// account of a given size from a seed (AccountSpec: instances, namespaces,
+// policies, runs, tasks, failure rate), the same for the same spec.
 //
 // Tasks of 113 are not GenerateTasks(113, ...) output (they are all final); the
 // ids, statuses and counts are deterministic and the package tests pin them.

@@ -487,6 +487,6 @@ func (s *Server) startExecution(r *http.Request, m routeMatch) ([]byte, *apiErro
 	// The id is one above every execution of the instance's policies (a motion's
 	// counts its policy's only: motion.go startExecutionLocked).
 	id := maxExecutionID(res.inst.policies) + 1
-	ex := newExecutionLocked(res.policy, id, "manual", *body.DryRun, s.now().UTC().Format(timeFormat))
+	ex := newExecutionLocked(res.policy, id, "manual", *body.DryRun, s.storedNow().UTC().Format(timeFormat))
 	return mustJSON(map[string]int64{"id": ex.meta.ID}), nil
 }

@@ -38,7 +38,35 @@ const (
 	SampleSharedAppsExec    = 402
 	SampleSharedAppsRunning = 403
 	SampleStagingExecution  = 501
+
+	// ins-shared's policies in the conditions an account audit reports
+	// (cases.go), on ci-cache-001 to ci-cache-006 in this order, each with two
+	// daily runs first (411-412, 421-422, ...) and then its case.
+	SampleStalePolicy         = 33 // the newest finished real run ended StaleAge ago
+	SampleDryRunOnlyPolicy    = 34 // dry runs only
+	SampleNeverRanPolicy      = 35 // no run at all
+	SampleStuckPolicy         = 36 // a run InProgress since StuckAge ago (463, the last made)
+	SampleRulesDisabledPolicy = 37 // every rule disabled
+	SampleWeakRulesPolicy     = 38 // keeps the latest 2 or 3 days of every tag alike
 )
+
+// demoShift moves ins-demo's runs, generated from 2024-01-01 on, to the days
+// before DataNow: 114 starts ten minutes before it, 113 ended the evening before.
+const demoShift = 178 * 24 * time.Hour
+
+// sampleCases are the policies of ins-shared put in a case.
+var sampleCases = []struct {
+	policyID int64
+	name     string
+	c        Case
+}{
+	{SampleStalePolicy, "keep-latest-10", CaseStale},
+	{SampleDryRunOnlyPolicy, "keep-latest-10", CaseDryRunOnly},
+	{SampleNeverRanPolicy, "keep-latest-10", CaseNeverRan},
+	{SampleStuckPolicy, "keep-latest-10", CaseStuck},
+	{SampleRulesDisabledPolicy, "keep-latest-10", CaseRulesDisabled},
+	{SampleWeakRulesPolicy, "keep-latest-2", CaseWeakRules},
+}
 
 // GenerateTasks returns n realistic tasks of an execution. The same inputs always
 // give the same output: ids ascending and unique, repositories "team-%d/app-%d",
@@ -165,10 +193,10 @@ func (s *Server) SeedSample() {
 	key := func(ns string, policy, exec int64) ExecutionKey {
 		return ExecutionKey{InstanceID: SampleInstance, Namespace: ns, PolicyID: policy, ExecutionID: exec}
 	}
-	t113 := generateTasks(SampleExecutionID, SampleTaskCount, SampleExecutionID, true)
-	t112 := generateTasks(SampleDryRunExecution, 30, SampleDryRunExecution, true)
-	t111 := generateTasks(SampleOldExecution, 40, SampleOldExecution, true)
-	t101 := generateTasks(SampleOtherExecution, 12, SampleOtherExecution, true)
+	t113 := shiftTasks(generateTasks(SampleExecutionID, SampleTaskCount, SampleExecutionID, true), demoShift)
+	t112 := shiftTasks(generateTasks(SampleDryRunExecution, 30, SampleDryRunExecution, true), demoShift)
+	t111 := shiftTasks(generateTasks(SampleOldExecution, 40, SampleOldExecution, true), demoShift)
+	t101 := shiftTasks(generateTasks(SampleOtherExecution, 12, SampleOtherExecution, true), demoShift)
 	for _, ts := range [][]Task{t112, t111, t101} {
 		for i := range ts { // finished executions that succeeded: no failed tasks
 			if ts[i].Status != "Succeed" {
@@ -182,7 +210,7 @@ func (s *Server) SeedSample() {
 	s111a, s111b := span(t111)
 	s101a, s101b := span(t101)
 	status113, _, _ := summarize(t113)
-	s114 := time.Date(2024, 1, 6, 3, 0, 0, 0, time.UTC).Format(timeFormat)
+	s114 := DataNow.Add(-10 * time.Minute).Format(timeFormat)
 
 	s.SetExecutions(SampleInstance, SampleNamespace, SamplePolicyID, []Execution{
 		{ID: SampleEmptyExecution, DryRun: false, Status: "InProgress", Trigger: "manual", StartTime: s114},
@@ -233,4 +261,35 @@ func (s *Server) SeedSample() {
 		s.SetSubTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t.ID, subs)
 	}
 	s.SetTasks(key(SampleNamespace, SamplePolicyID, SampleExecutionID), t113)
+}
+
+// healthyRuns gives a policy two finished real runs, newest first: ids firstExec+1
+// (today at 02:00, before DataNow) and firstExec (yesterday at 02:00), each of
+// tasks tasks, every one Succeed.
+func (s *Server) healthyRuns(instanceID, namespace string, policyID, firstExec int64, tasks int) {
+	today := DataNow.Truncate(24 * time.Hour).Add(2 * time.Hour)
+	execs := make([]Execution, 0, 2)
+	for k, id := range []int64{firstExec + 1, firstExec} {
+		ts := generateTasks(id, tasks, id, true)
+		for i := range ts {
+			ts[i].Status = "Succeed"
+		}
+		ts = runAt(ts, today.Add(-time.Duration(k)*24*time.Hour))
+		_, start, end := summarize(ts)
+		execs = append(execs, Execution{ID: id, Status: "Succeed", Trigger: "scheduled", StartTime: start, EndTime: end})
+		s.SetTasks(ExecutionKey{InstanceID: instanceID, Namespace: namespace, PolicyID: policyID, ExecutionID: id}, ts)
+	}
+	s.SetExecutions(instanceID, namespace, policyID, execs)
+}
+
+// runAt returns a copy of tasks moved so that the first starts at start.
+func runAt(tasks []Task, start time.Time) []Task {
+	if len(tasks) == 0 {
+		return tasks
+	}
+	first, err := time.Parse(time.RFC3339Nano, tasks[0].StartTime)
+	if err != nil {
+		return tasks
+	}
+	return shiftTasks(tasks, start.Sub(first))
 }

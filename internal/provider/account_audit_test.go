@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
@@ -263,4 +264,14 @@ func TestAccAccountAuditExample_Scale(t *testing.T) {
 		t.Logf("account audit plan, 3 instances x 20 policies, 10 ms latency, %s, max_requests_in_flight %d: %d requests in %s, at most %d in flight",
 			filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), limit, len(reqs), elapsed.Round(time.Millisecond), peak)
 	}
+}
+
+// addFindings adds the outputs findings (the messages by kind) and
+// findings_per_kind of examples/account-audit: the report of the audit package
+// (whose tests judge each kind against the fake) read over HTTP.
+func (a *accountAudit) addFindings(t *testing.T, url string) {
+	t.Helper()
+	byKind := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true})
+	a.outputs["findings"] = byKind["findings"]
+	a.outputs["findings_per_kind"] = byKind["summary"]
 }

@@ -3,12 +3,15 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
@@ -145,16 +148,31 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// examples/account-audit: by default the failed policy stops the plan (and the
-// namespaces without a policy warn); with fail_on_failure=false both findings
-// warn and every output is what the account holds; without failures only the
-// namespaces warn. The instance that is not running is never read.
+// examples/account-audit (the data source) and examples/account-audit-hcl (the
+// same audit built from the list data sources): by default the failed policy
+// stops the plan (the data source's postcondition, the chain's output
+// precondition), and the namespaces without a policy warn; with
+// fail_on_failure=false both findings warn and every output is what the account
+// holds; without failures only the namespaces warn. The instance that is not
+// running is never read. Credentials come from the environment: neither example
+// has a variable for a secret.
 func testAccountAuditExample(t *testing.T, src string) {
+	testAccountAudit(t, src, postconditionFailed, true)
+}
+
+func testAccountAuditHCLExample(t *testing.T, src string) {
+	testAccountAudit(t, src, outputPrecondition, false)
+}
+
+// testAccountAudit runs one of the two account audits; gate is the error title
+// of its gate, and withFindings says it has the data source's findings outputs.
+func testAccountAudit(t *testing.T, src, gate string, withFindings bool) {
 	fake, url := sampleFake(t, nil)
+	t.Setenv("HW_AUTH_TOKEN", testToken)
 	want := expectedAccountAudit(t, url)
 	failedMsg, unprotectedMsg := accountAuditFindings(t, want)
-	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url, "auth_token": testToken})
-	planFails(w, outputPrecondition, failedMsg)
+	w := newCLIWorkdir(t, src, map[string]string{"region": fakeapi.DefaultRegion, "endpoint": url})
+	planFails(w, gate, failedMsg)
 	// The Failed executions and tasks listed as Harbor's Error: the same
 	// policies fail, their executions said to have ended Error.
 	relabelFailed(t, fake, "Error")
@@ -162,10 +180,13 @@ func testAccountAuditExample(t *testing.T, src string) {
 	if errorMsg == failedMsg || !strings.Contains(errorMsg, " Error: ") {
 		t.Fatalf("relabelled, the finding is %q; want the executions said to have ended Error", errorMsg)
 	}
-	planFails(w, outputPrecondition, errorMsg)
+	planFails(w, gate, errorMsg)
 	relabelFailed(t, fake, "")
 
 	fake.ResetRequests()
+	if withFindings {
+		want.addFindings(t, url)
+	}
 	outputs, warnings := applied(w, "fail_on_failure=false")
 	expectWarnings(t, warnings, checkFailed, unprotectedMsg, failedMsg)
 	checkOutputs(t, outputs, want.outputs)
@@ -174,15 +195,37 @@ func testAccountAuditExample(t *testing.T, src string) {
 			t.Errorf("read the instance that is not running: %s", r.Path)
 		}
 	}
+	if withFindings {
+		testMinVersionsKept(t, w, url, want)
+	}
 
 	withoutFailures(t, fake, url)
 	want = expectedAccountAudit(t, url)
 	if as[map[string]any](t, want.outputs["summary"])["failed_policies"] != 0 {
 		t.Fatalf("the account without failures still has failed policies: %v", want.outputs["failed_policies"])
 	}
+	if withFindings {
+		want.addFindings(t, url)
+	}
 	outputs, warnings = applied(w)
 	expectWarnings(t, warnings, checkFailed, unprotectedMsg)
 	checkOutputs(t, outputs, want.outputs)
+}
+
+// testMinVersionsKept: examples/account-audit's min_versions_kept is the data
+// source's (make demo sets it, to show a rule that keeps too little): the
+// sample's policy that keeps 2 versions is below 10, and the findings are those
+// the audit package reports with that requirement, the other outputs unchanged.
+func testMinVersionsKept(t *testing.T, w *cliWorkdir, url string, want accountAudit) {
+	t.Helper()
+	byKind := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true, Requirements: audit.Requirements{MinVersionsKept: 10}})
+	if n := as[map[string]any](t, byKind["summary"])[string(audit.RulesBelowRequirement)]; n != 1 {
+		t.Fatalf("the sample has %v rules below min_versions_kept = 10, want the 1 of its weak policy", n)
+	}
+	required := maps.Clone(want.outputs)
+	required["findings"], required["findings_per_kind"] = byKind["findings"], byKind["summary"]
+	outputs, _ := applied(w, "fail_on_failure=false", "min_versions_kept=10")
+	checkOutputs(t, outputs, required)
 }
 
 // accountAuditFindings are the two messages of the account audit, worded as the
@@ -659,6 +702,62 @@ func testSubTasksExample(t *testing.T, src string) {
 	outputs, warnings := applied(snippetWorkdir(t, src, url))
 	noWarnings(t, warnings)
 	checkOutputs(t, outputs, map[string]any{"deleted_tags": deleted, "failed_deletions": failed})
+}
+
+// examples/data-sources/swr_retention_audit, the README's first audit: every
+// finding of the sample account by kind, and the summary, as the audit package
+// reports them with the defaults.
+func testFirstAuditExample(t *testing.T, src string) {
+	_, url := sampleFake(t, nil)
+	w := snippetWorkdir(t, src, url)
+	want := auditOutputsByKind(t, url, audit.Options{VersionsRemoved: true})
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, want)
+}
+
+// auditOutputsByKind are the outputs findings (messages by kind) and summary of
+// the audit examples, as the audit package reports the account at url.
+func auditOutputsByKind(t *testing.T, url string, opts audit.Options) map[string]any {
+	t.Helper()
+	report := auditReport(t, url, opts)
+	byKind := map[string]any{}
+	for _, f := range report.Findings {
+		msgs, _ := byKind[string(f.Kind)].([]string)
+		byKind[string(f.Kind)] = append(msgs, f.Message)
+	}
+	summary := map[string]any{}
+	for k, n := range report.Summary {
+		summary[string(k)] = n
+	}
+	return map[string]any{"findings": byKind, "summary": summary}
+}
+
+// examples/data-sources/swr_retention_audit/gate: the sample's failed run stops
+// the plan with its finding's message; without failures every finding is in the
+// output, grouped by kind, and the summary counts them, as the audit package
+// reports the account with the snippet's arguments.
+func testRetentionAuditGateExample(t *testing.T, src string) {
+	fake, url := sampleFake(t, nil)
+	opts := audit.Options{VersionsRemoved: true, StaleAfter: 192 * time.Hour, StuckAfter: 24 * time.Hour,
+		Requirements: audit.Requirements{MinVersionsKept: 10, RequiredKeptTags: []string{"release-*"}}}
+	w := snippetWorkdir(t, src, url)
+	var failed []string
+	for _, f := range auditReport(t, url, opts).Findings {
+		if f.Kind == audit.FailedRun {
+			failed = append(failed, f.Message)
+		}
+	}
+	if len(failed) == 0 {
+		t.Fatal("the sample account has no failed run")
+	}
+	planFails(w, postconditionFailed, strings.Join(failed, "\n"))
+
+	withoutFailures(t, fake, url)
+	want := auditOutputsByKind(t, url, opts)
+	outputs, warnings := applied(w)
+	noWarnings(t, warnings)
+	checkOutputs(t, outputs, want)
 }
 
 // relabelFailed lists the fake's Failed tasks, sub-tasks and executions as

@@ -164,9 +164,9 @@ func timeField[T any](name, what string, get func(T) string) field[T] {
 			s := get(item)
 			out, kind := normalizeAPITime(s)
 			switch kind {
-			case apiTimeValid:
+			case client.TimeValid:
 				return tftypes.NewValue(typ, out)
-			case apiTimeInvalid:
+			case client.TimeInvalid:
 				c.note(item, unreadableKey, func(kind, ref string) note { return unreadableTimeNote(kind, ref, name, s) })
 			}
 			return tftypes.NewValue(typ, nil)
@@ -245,13 +245,6 @@ func failedField[T any](kind string, documented client.StatusSet, status func(T)
 		func(item T) bool { return documented.Failed(status(item), finished(item)) })
 }
 
-// hasTime reports whether an API time is set: a time, readable or not (an
-// unreadable end time still says the item ended).
-func hasTime(s string) bool {
-	_, kind := normalizeAPITime(s)
-	return kind != apiTimeNull
-}
-
 // stringMapField is a map of strings.
 func stringMapField[T any](name, description string, get func(T) map[string]string) field[T] {
 	var elemType tftypes.Type = tftypes.String
@@ -293,5 +286,50 @@ func idRef[T any](id func(T) int64) func(T) string {
 
 // stringIDRef is the ref of an item named by a string id, the API's text, quoted.
 func stringIDRef[T any](id func(T) string) func(T) string {
-	return func(item T) string { return quoteUntrusted(id(item), 64) }
+	return func(item T) string { return quoteUntrusted(id(item)) }
+}
+
+// stringListField is a list of strings; nil is an empty list.
+func stringListField[T any](name, description string, get func(T) []string) field[T] {
+	var elemType tftypes.Type = tftypes.String
+	var listType tftypes.Type = tftypes.List{ElementType: elemType}
+	return field[T]{
+		name: name,
+		attr: schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			s := get(item)
+			elems := make([]tftypes.Value, len(s))
+			for i, v := range s {
+				elems[i] = tftypes.NewValue(elemType, v)
+			}
+			return tftypes.NewValue(listType, elems)
+		},
+	}
+}
+
+// knownCountField is a count that is null unless get says it is known (0 is a
+// count like any other).
+func knownCountField[T any](name, description string, get func(T) (int64, bool)) field[T] {
+	var typ tftypes.Type = tftypes.Number
+	return field[T]{name: name, attr: schema.Int64Attribute{Computed: true, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			n, known := get(item)
+			if !known {
+				return tftypes.NewValue(typ, nil)
+			}
+			return tftypes.NewValue(typ, n)
+		}}
+}
+
+// knownCountMapField is a map of counts that is null unless get says it is known.
+func knownCountMapField[T any](name, description string, get func(T) (map[string]int64, bool)) field[T] {
+	var typ tftypes.Type = tftypes.Map{ElementType: tftypes.Number}
+	return field[T]{name: name, attr: schema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: description},
+		value: func(item T, _ *conversion[T]) tftypes.Value {
+			m, known := get(item)
+			if !known {
+				return tftypes.NewValue(typ, nil)
+			}
+			return int64MapValue(m)
+		}}
 }

@@ -133,6 +133,7 @@ func (p *swrProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewRetentionExecutionSubTasksDataSource,
 		NewInstancesDataSource,
 		NewNamespacesDataSource,
+		NewRetentionAuditDataSource,
 	}
 }
 

@@ -185,7 +185,7 @@ func undocumentedStatusNote(kind, ref, field, status string, documented []string
 	kinds := plural(strings.ToLower(kind))
 	return note{
 		summary: "Undocumented status in the SWR API response",
-		first:   fmt.Sprintf("%s %s has %s %s.", kind, ref, field, quoteUntrusted(status, 64)),
+		first:   fmt.Sprintf("%s %s has %s %s.", kind, ref, field, quoteUntrusted(status)),
 		others:  fmt.Sprintf("have a %s the API does not document", field),
 		advice: fmt.Sprintf("The API documents %s for %s. The provider keeps the %s as the API gave it (counted under its own key where %s are counted per %s), "+
 			"and a finished %s with it counts as failed (its `failed` is true, where it has one): see the guide Statuses and times. "+

@@ -86,14 +86,14 @@ var tasksID = idScheme{"<instance_id>", "<namespace_name>", "<policy_id>", "<exe
 
 // taskItems are the rows of one element of tasks.
 var taskItems = newItemType("Task", func(t client.Task) string {
-	return fmt.Sprintf("%d (repository %s)", t.ID, quoteUntrusted(t.Repository, 64))
+	return fmt.Sprintf("%d (repository %s)", t.ID, quoteUntrusted(t.Repository))
 },
 	int64Field("id", "Task ID.", func(t client.Task) int64 { return t.ID }),
 	int64Field("execution_id", "ID of the execution the task belongs to.", func(t client.Task) int64 { return t.ExecutionID }),
 	stringField("repository", "Repository the task worked on.", func(t client.Task) string { return t.Repository }),
 	stringField("job_id", "Name of the job that ran the task.", func(t client.Task) string { return t.JobID }),
 	statusField("status", "Status of the task", client.TaskStatuses, func(t client.Task) string { return t.Status }),
-	failedField("task", client.TaskStatuses, func(t client.Task) string { return t.Status }, "`end_time` set, or `status_code` `3`", taskFinished),
+	failedField("task", client.TaskStatuses, func(t client.Task) string { return t.Status }, "`end_time` set, or `status_code` `3`", client.Task.Finished),
 	int64Field("status_code", "Job status code: `0` pending, `1` scheduled, `2` running, `3` final (stopped, error or success).",
 		func(t client.Task) int64 { return t.StatusCode }),
 	int64Field("status_revision", "Revision of the job run (Unix seconds).", func(t client.Task) int64 { return t.StatusRevision }),
@@ -103,9 +103,6 @@ var taskItems = newItemType("Task", func(t client.Task) string {
 	countField("retained", "Number of artifact versions the task kept: `total` minus the deletions that succeeded, so `total - retained` were deleted (in a dry run, would have been).",
 		func(t client.Task) int64 { return t.Retained }, atMost("total", func(t client.Task) int64 { return t.Total })),
 )
-
-// taskFinished: the task has an end time, or its job's status code is 3 (final).
-func taskFinished(t client.Task) bool { return hasTime(t.EndTime) || t.StatusCode == 3 }
 
 func (d *retentionExecutionTasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configureDataSource(req, resp)
@@ -143,7 +140,7 @@ func taskSummary(tasks []client.Task, _ []tftypes.Value, notes *readNotes) map[s
 	var failed int64
 	for _, t := range tasks {
 		perStatus[t.Status]++
-		if client.TaskStatuses.Failed(t.Status, taskFinished(t)) {
+		if client.TaskStatuses.Failed(t.Status, t.Finished()) {
 			failed++
 		}
 		ref := func() string { return "task " + taskItems.ref(t) }

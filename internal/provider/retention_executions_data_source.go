@@ -66,7 +66,7 @@ var executionItems = newItemType("Execution", idRef(func(e client.Execution) int
 	boolField("dry_run", "Whether the run was a dry run, which only reports what it would remove.", func(e client.Execution) bool { return e.DryRun }),
 	statusField("status", "Status of the execution", client.ExecutionStatuses, func(e client.Execution) string { return e.Status }),
 	failedField("execution", client.ExecutionStatuses, func(e client.Execution) string { return e.Status }, "`end_time` set",
-		func(e client.Execution) bool { return hasTime(e.EndTime) }),
+		client.Execution.Finished),
 	stringField("trigger", "What started the execution: `manual` or `scheduled`.", func(e client.Execution) string { return e.Trigger }),
 	timeField("start_time", "Start time", func(e client.Execution) string { return e.StartTime }),
 	timeField("end_time", "End time; null while the execution runs", func(e client.Execution) string { return e.EndTime }),

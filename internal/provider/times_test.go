@@ -226,34 +226,34 @@ func TestAccRetentionExecutionSubTasksDataSource_UnreadableTimes(t *testing.T) {
 func TestNormalizeAPITime(t *testing.T) {
 	cases := []struct {
 		in, want string
-		kind     apiTimeKind
+		kind     client.TimeKind
 	}{
-		{"2024-03-01T10:00:00Z", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01T10:00:00.5Z", "2024-03-01T10:00:00.5Z", apiTimeValid},
-		{"2024-03-01T10:00:00.500000Z", "2024-03-01T10:00:00.5Z", apiTimeValid},
-		{"2024-03-01T10:00:00.000000Z", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01T18:00:00+08:00", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01T04:30:00.123-05:30", "2024-03-01T10:00:00.123Z", apiTimeValid},
-		{"2024-03-01T10:00:00+00:00", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01 10:00:00", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01T10:00:00", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"2024-03-01 10:00:00.75", "2024-03-01T10:00:00.75Z", apiTimeValid},
-		{"2024-03-01 18:00:00+08:00", "2024-03-01T10:00:00Z", apiTimeValid},
-		{"", "", apiTimeNull},
-		{"null", "", apiTimeNull},
-		{"0001-01-01T00:00:00Z", "", apiTimeNull},
-		{"0001-01-01T00:00:00.000000Z", "", apiTimeNull},
-		{"0001-01-01T08:00:00+08:00", "", apiTimeNull}, // the zero instant in +08:00
-		{"0001-01-01T00:00:00+08:00", "", apiTimeNull}, // zero wall clock in +08:00
-		{"0001-01-01 00:00:00", "", apiTimeNull},
-		{"0001-01-01T00:00:00", "", apiTimeNull},
-		{"0001-01-01T00:00:01Z", "0001-01-01T00:00:01Z", apiTimeValid}, // not the zero time
-		{"yesterday", "", apiTimeInvalid},
-		{"01/03/2024 10h00 \x1b[1m", "", apiTimeInvalid},
-		{"2024-03-01", "", apiTimeInvalid},
-		{"2024-13-01T10:00:00Z", "", apiTimeInvalid},
-		{"1709287200", "", apiTimeInvalid},
-		{" 2024-03-01T10:00:00Z", "", apiTimeInvalid},
+		{"2024-03-01T10:00:00Z", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01T10:00:00.5Z", "2024-03-01T10:00:00.5Z", client.TimeValid},
+		{"2024-03-01T10:00:00.500000Z", "2024-03-01T10:00:00.5Z", client.TimeValid},
+		{"2024-03-01T10:00:00.000000Z", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01T18:00:00+08:00", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01T04:30:00.123-05:30", "2024-03-01T10:00:00.123Z", client.TimeValid},
+		{"2024-03-01T10:00:00+00:00", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01 10:00:00", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01T10:00:00", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"2024-03-01 10:00:00.75", "2024-03-01T10:00:00.75Z", client.TimeValid},
+		{"2024-03-01 18:00:00+08:00", "2024-03-01T10:00:00Z", client.TimeValid},
+		{"", "", client.TimeNull},
+		{"null", "", client.TimeNull},
+		{"0001-01-01T00:00:00Z", "", client.TimeNull},
+		{"0001-01-01T00:00:00.000000Z", "", client.TimeNull},
+		{"0001-01-01T08:00:00+08:00", "", client.TimeNull}, // the zero instant in +08:00
+		{"0001-01-01T00:00:00+08:00", "", client.TimeNull}, // zero wall clock in +08:00
+		{"0001-01-01 00:00:00", "", client.TimeNull},
+		{"0001-01-01T00:00:00", "", client.TimeNull},
+		{"0001-01-01T00:00:01Z", "0001-01-01T00:00:01Z", client.TimeValid}, // not the zero time
+		{"yesterday", "", client.TimeInvalid},
+		{"01/03/2024 10h00 \x1b[1m", "", client.TimeInvalid},
+		{"2024-03-01", "", client.TimeInvalid},
+		{"2024-13-01T10:00:00Z", "", client.TimeInvalid},
+		{"1709287200", "", client.TimeInvalid},
+		{" 2024-03-01T10:00:00Z", "", client.TimeInvalid},
 	}
 	for _, tc := range cases {
 		got, kind := normalizeAPITime(tc.in)
@@ -261,7 +261,7 @@ func TestNormalizeAPITime(t *testing.T) {
 			t.Errorf("normalizeAPITime(%q) = %q, %d; want %q, %d", tc.in, got, kind, tc.want, tc.kind)
 		}
 		// Idempotent: what goes to state reads back as itself.
-		if kind == apiTimeValid {
+		if kind == client.TimeValid {
 			if again, _ := normalizeAPITime(got); again != got {
 				t.Errorf("normalizeAPITime(%q) = %q, not idempotent", got, again)
 			}

@@ -57,7 +57,7 @@ func TestReportTablesTargetsAndGoLines(t *testing.T) {
 		result(100000, 0, 0, false, 0),
 	}
 	var b strings.Builder
-	Report(&b, rs, Machine{CPUs: 2, Load: "1.0 1.0 1.0", Note: "a note"}, 4, false,
+	Report(&b, rs, nil, Machine{CPUs: 2, Load: "1.0 1.0 1.0", Note: "a note"}, 4, false,
 		"goos: linux\nBenchmarkListTasks/n=1000-2  10  100 ns/op\nPASS\nok x 1s\n")
 	got := b.String()
 	for _, want := range []string{

@@ -176,9 +176,10 @@ func thousands(n int) string {
 	return s
 }
 
-// Report writes BENCHMARKS.md: the machine, a table per CLI, the targets, and the
-// Go benchmark lines (goResults, the output of go test -bench) when given.
-func Report(w io.Writer, results []Result, m Machine, concurrency int, refreshOnly bool, goResults string) {
+// Report writes BENCHMARKS.md: the machine, a table per CLI, the targets, the
+// account audit (when it ran) and the Go benchmark lines (goResults, the output
+// of go test -bench) when given.
+func Report(w io.Writer, results []Result, audit []AuditResult, m Machine, concurrency int, refreshOnly bool, goResults string) {
 	groups := map[key][]Result{}
 	var clis []string
 	for _, r := range results {
@@ -295,7 +296,9 @@ func Report(w io.Writer, results []Result, m Machine, concurrency int, refreshOn
 		p("| %s | %s | %s |\n", t[0], t[1], t[2])
 	}
 
-	p("\n## How to read the tables\n\n")
+	p("\n")
+	AuditReport(w, audit)
+	p("## How to read the tables\n\n")
 	p(`- **Wall time**: from starting the CLI to its exit, median of the runs (fastest
   and slowest in brackets). It includes starting the CLI and the provider.
   **Δ vs 0 tasks** is what the tasks add over a plan of an empty execution with the
@@ -332,7 +335,8 @@ func Report(w io.Writer, results []Result, m Machine, concurrency int, refreshOn
 	}
 	p("\n## Reproduce\n\n```shell\n")
 	p("make bench                                   # everything (about 6 minutes on 2 idle cores)\n")
-	p("BENCH_TASKS=\"0 1000\" BENCH_RUNS=1 BENCH_GO=0 make bench   # a taste\n")
+	p("BENCH_TASKS=\"0 1000\" BENCH_RUNS=1 BENCH_GO=0 BENCH_AUDIT_SIZES=none make bench   # a taste\n")
+	p("BENCH_TASKS=none BENCH_GO=0 BENCH_AUDIT_RUNS=1 make bench   # the account audit alone\n")
 	p("go run ./cmd/swr-dev bench -h               # every option\n```\n")
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
@@ -27,7 +28,7 @@ import (
 var Examples = []string{
 	"examples/demo",          // every task of one execution, summed up
 	"examples/audit",         // policy -> newest finished execution -> tasks -> failed tasks' sub-tasks
-	"examples/account-audit", // every instance, namespace and policy of the account
+	"examples/account-audit", // swr_retention_audit: every instance, namespace, policy and run, and the findings
 	ProgressExample,          // the newest execution, read while it runs
 }
 
@@ -88,7 +89,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer ws.Close()
-	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true})
+	fake, err := e2e.StartFake(e2e.FakeOptions{Sample: true, AsOf: time.Now()})
 	if err != nil {
 		return err
 	}
@@ -180,7 +181,9 @@ func runExample(ctx context.Context, o Options, cli e2e.CLI, ws *e2e.Workspace, 
 	}
 	// fail_on_failure=false: the audits' gate would stop the run on the sample's
 	// failed execution; the demo shows the finding as a warning and goes on.
-	fakeValues := map[string]string{"endpoint": fake.URL, "region": fakeapi.DefaultRegion, "fail_on_failure": "false"}
+	// min_versions_kept=10: the account audit then also finds the sample's
+	// policy that keeps 2 versions, and the demo shows every kind of finding.
+	fakeValues := map[string]string{"endpoint": fake.URL, "region": fakeapi.DefaultRegion, "fail_on_failure": "false", "min_versions_kept": "10"}
 	var vars []tfexec.ApplyOption
 	for _, name := range declared {
 		if v, ok := fakeValues[name]; ok {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 	"github.com/swr-iac/terraform-provider-swr/internal/client"
 )
 
@@ -138,10 +140,16 @@ func renderObject(w io.Writer, name string, v map[string]any, keys []string) {
 }
 
 // renderGroups prints a long map, or a map of lists or maps (findings per
-// instance), one entry a line, at most rows of them and of each inner list. The
-// count counts the rows under it (see leaves), and so does the "more" line.
+// instance), one entry a line, at most rows of them and of each inner list; the
+// findings of an audit by kind (byFindingKind) show every kind instead, one
+// finding of each, since each kind is a different thing to see. The count
+// counts the rows under it (see leaves), and so does the "more" line.
 func renderGroups(w io.Writer, name string, v map[string]any, keys []string, rows int) {
 	fmt.Fprintf(w, "==> %s (%d):\n", name, leaves(v))
+	groups, inRows := rows, rows
+	if rows > 0 && byFindingKind(keys) {
+		groups, inRows = 0, 1
+	}
 	var lines []string
 	width := 0
 	for _, k := range keys {
@@ -166,20 +174,31 @@ func renderGroups(w io.Writer, name string, v map[string]any, keys []string, row
 			lines = append(lines, client.Printable(k)+": (none)")
 			continue
 		}
-		lines = append(lines, client.Printable(k)+":\n"+strings.Join(capRows(inner, rows, "      "), "\n"))
+		lines = append(lines, client.Printable(k)+":\n"+strings.Join(capRows(inner, inRows, "      "), "\n"))
 	}
-	if rows <= 0 || len(lines) <= rows || !allCollections(v) {
-		printRows(w, lines, rows)
+	if groups <= 0 || len(lines) <= groups || !allCollections(v) {
+		printRows(w, lines, groups)
 		return
 	}
 	hidden := 0
-	for _, k := range keys[rows:] {
+	for _, k := range keys[groups:] {
 		hidden += leaves(map[string]any{k: v[k]})
 	}
-	for _, l := range lines[:rows] {
+	for _, l := range lines[:groups] {
 		fmt.Fprintln(w, "    "+l)
 	}
-	fmt.Fprintf(w, "    ... %d more in %d more groups (%s)\n", hidden, len(lines)-rows, MoreRowsHint)
+	fmt.Fprintf(w, "    ... %d more in %d more groups (%s)\n", hidden, len(lines)-groups, MoreRowsHint)
+}
+
+// byFindingKind: every key is a kind of finding of the account audit
+// (audit.Kinds), as examples/account-audit groups its findings.
+func byFindingKind(keys []string) bool {
+	for _, k := range keys {
+		if !slices.Contains(audit.Kinds, audit.Kind(k)) {
+			return false
+		}
+	}
+	return len(keys) > 0
 }
 
 func allCollections(m map[string]any) bool {

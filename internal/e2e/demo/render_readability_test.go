@@ -1,8 +1,11 @@
 package demo
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/audit"
 )
 
 // An object in a row reads as key=value pairs, its lists as their first elements
@@ -70,5 +73,36 @@ func TestWarningsDropTheSourceExcerpt(t *testing.T) {
 	got := Warnings(log)
 	if len(got) != 1 || got[0] != "Warning: Check block assertion failed\n14 of 250 tasks failed." {
 		t.Errorf("Warnings = %q", got)
+	}
+}
+
+// The account audit's findings by kind show every kind, one finding of each,
+// however few rows the demo shows of other lists; the count and the "more"
+// lines still count every finding.
+func TestRenderFindingsOneOfEachKind(t *testing.T) {
+	byKind := map[string]any{}
+	total := 0
+	for i, k := range audit.Kinds {
+		var msgs []string
+		for j := range i%3 + 1 {
+			msgs = append(msgs, fmt.Sprintf("%s #%d", k, j+1))
+		}
+		byKind[string(k)] = msgs
+		total += len(msgs)
+	}
+	var b strings.Builder
+	Render(&b, nil, outputs(t, map[string]any{"findings": byKind}), 3)
+	got := b.String()
+	if !strings.Contains(got, fmt.Sprintf("==> findings (%d):\n", total)) || strings.Contains(got, "more groups") {
+		t.Errorf("want every finding counted and no group hidden:\n%s", got)
+	}
+	for i, k := range audit.Kinds {
+		want := fmt.Sprintf("    %s:\n      %s #1\n", k, k)
+		if i%3 > 0 {
+			want += fmt.Sprintf("      ... %d more (%s)\n", i%3, MoreRowsHint)
+		}
+		if !strings.Contains(got, want) || strings.Contains(got, string(k)+" #2") {
+			t.Errorf("kind %s: want exactly %q:\n%s", k, want, got)
+		}
 	}
 }

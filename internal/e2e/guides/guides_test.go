@@ -17,14 +17,16 @@ import (
 
 // runs are the tests of the shell blocks that run here, by snippet key.
 var runs = map[string]func(*testing.T, *harness, snippet){
-	"templates/guides/gate-a-pipeline.md.tmpl § In CI #1":                                      testGatePlan,
-	"templates/guides/gate-a-pipeline.md.tmpl § In CI #2":                                      testGateApply,
-	"templates/guides/read-while-a-policy-runs.md.tmpl § Follow an execution while it runs #1": testPlanAfterApply,
-	"templates/guides/read-while-a-policy-runs.md.tmpl § Seeing it happen #1":                  testRequestLines,
-	"templates/guides/troubleshooting.md.tmpl § Logging #1":                                    testLoggingLevels,
-	"README.md § Run an example by hand, without a cloud #1":                                   testByHand,
-	"README.md § Run an example by hand, without a cloud #2":                                   partOfByHand,
-	"README.md § Run an example by hand, without a cloud #3":                                   partOfByHand,
+	"templates/guides/gate-a-pipeline.md.tmpl § In CI #1":                                        testGatePlan,
+	"templates/guides/gate-a-pipeline.md.tmpl § In CI #2":                                        testGateApply,
+	"templates/guides/read-while-a-policy-runs.md.tmpl § Follow an execution while it runs #1":   testPlanAfterApply,
+	"templates/guides/read-while-a-policy-runs.md.tmpl § Seeing it happen #1":                    testRequestLines,
+	"templates/guides/troubleshooting.md.tmpl § Logging #1":                                      testLoggingLevels,
+	"templates/guides/audit-an-account.md.tmpl § The pipeline gate: `examples/account-audit` #1": testAccountAuditGate,
+	"templates/guides/audit-an-account.md.tmpl § Test the gate #1":                               testAccountAuditTofuTest,
+	"README.md § Run an example by hand, without a cloud #1":                                     testByHand,
+	"README.md § Run an example by hand, without a cloud #2":                                     partOfByHand,
+	"README.md § Run an example by hand, without a cloud #3":                                     partOfByHand,
 }
 
 // Every shell block of runs, as the docs give it, on the CLI under test.

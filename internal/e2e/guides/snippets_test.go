@@ -112,14 +112,10 @@ func allSnippets(t *testing.T, root string) map[string]snippet {
 var notRunHere = map[string]string{
 	"README.md § Installing from a mirror, without internet access #1": "downloads from the public registry; " +
 		"the install test (make install-test) installs through a local registry and a network and a filesystem mirror",
-	"README.md § A first audit #1": "needs Huawei Cloud credentials (placeholders); the example it runs is run " +
-		"on the fake, as shipped, by TestAccExamples_RunAsShipped",
 	"README.md § Contributing #1": "make test runs this very test; make demo is the demo program, whose " +
 		"examples TestAccExamples_RunAsShipped runs and whose README count TestREADMECountsTheDemosExamples checks",
 	"templates/guides/audit-one-policy.md.tmpl § Audit one policy #1": "needs Huawei Cloud (placeholders for " +
 		"the instance and the policy); examples/audit is run on the fake by TestAccExamples_RunAsShipped",
-	"templates/guides/audit-an-account.md.tmpl": "rewritten by the audit branch (swr_retention_audit); " +
-		"its commands need Huawei Cloud, and its example is run by TestAccExamples_RunAsShipped",
 }
 
 // excused says why a snippet is not run, or "".
