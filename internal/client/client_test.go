@@ -24,13 +24,25 @@ func testKey(ref ExecutionRef) fakeapi.ExecutionKey {
 	return fakeapi.ExecutionKey{InstanceID: ref.InstanceID, Namespace: ref.NamespaceName, PolicyID: ref.PolicyID, ExecutionID: ref.ExecutionID}
 }
 
+var fakeConfig = fakeapi.Config{
+	Tokens:     []string{testToken},
+	AccessKeys: map[string]string{testAK: testSK},
+	Users:      []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}},
+}
+
 func startFake(t *testing.T) (*fakeapi.Server, string) {
 	t.Helper()
-	return fakeapi.Start(t, fakeapi.Config{
-		Tokens:     []string{testToken},
-		AccessKeys: map[string]string{testAK: testSK},
-		Users:      []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}},
-	})
+	return fakeapi.Start(t, fakeConfig)
+}
+
+// startInMemory is startFake over in-memory connections, with a client of it
+// (newTestClient's, then mutate): for a test inside a testing/synctest bubble, where
+// the fake's latency and delays and the client's waits pass on the bubble's clock.
+func startInMemory(t *testing.T, mutate ...func(*Config)) (*fakeapi.Server, *Client) {
+	t.Helper()
+	fake, transport := fakeapi.StartInMemory(t, fakeConfig)
+	useTransport := func(c *Config) { c.Transport = transport }
+	return fake, newTestClient(t, fakeapi.InMemoryURL, append([]func(*Config){useTransport}, mutate...)...)
 }
 
 // newTestClient is a client of the fake with millisecond back-off.
@@ -403,35 +415,3 @@ func TestPasswordAuth_TokenExpiresMidListing(t *testing.T) {
 	}
 }
 
-// A 429 slows every worker of a concurrent listing: after it, no request goes out
-// before the Retry-After has passed.
-func TestThrottle_ARetryAfterHoldsBackEveryWorker(t *testing.T) {
-	fake, url := startFake(t)
-	fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 1000, 4))
-	fake.AddFault(fakeapi.Fault{Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1})
-	c := newTestClient(t, url, func(c *Config) { c.MaxConcurrentRequests = 4 })
-	if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := fake.Requests()
-	var throttledAt time.Time
-	for _, r := range reqs {
-		if r.Status == 429 {
-			throttledAt = r.Time
-		}
-	}
-	if throttledAt.IsZero() {
-		t.Fatal("no request was throttled")
-	}
-	// Requests that arrived after the 429 was answered must wait out the second;
-	// allow for requests already in flight when it was sent.
-	late := 0
-	for _, r := range reqs {
-		if r.Time.After(throttledAt.Add(50*time.Millisecond)) && r.Time.Before(throttledAt.Add(900*time.Millisecond)) {
-			late++
-		}
-	}
-	if late > 0 {
-		t.Errorf("%d requests went out during the Retry-After second", late)
-	}
-}

@@ -272,26 +272,6 @@ func TestSanitize_HostileRequestIDs(t *testing.T) {
 	}
 }
 
-// A later, longer Retry-After holds a waiter that started waiting for a shorter one.
-func TestThrottle_ALaterLongerPauseHoldsEveryWaiter(t *testing.T) {
-	g := &throttleGate{}
-	g.closeFor(20 * time.Millisecond)
-	done := make(chan struct{})
-	go func() {
-		_ = g.wait(context.Background())
-		close(done)
-	}()
-	time.Sleep(5 * time.Millisecond)
-	g.closeFor(200 * time.Millisecond)
-	<-done
-	g.mu.Lock()
-	until := g.until
-	g.mu.Unlock()
-	if time.Now().Before(until) {
-		t.Fatal("the waiter went through before the later, longer pause ended")
-	}
-}
-
 // A hung attempt, in the headers or in the body, ends at the request timeout and
 // is retried; when every attempt hangs the error says so, not "deadline exceeded".
 func TestRequestTimeout_AHungAttemptIsRetried(t *testing.T) {

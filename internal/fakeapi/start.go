@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"encoding/pem"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -15,7 +16,7 @@ func Start(tb testing.TB, cfg Config) (*Server, string) {
 	tb.Helper()
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
-	closeLog := logTo(tb, ts)
+	closeLog := logToServer(tb, ts.Config)
 	ts.Start()
 	tb.Cleanup(func() { s.ReleaseWaiting(); ts.Close(); closeLog() })
 	return s, ts.URL
@@ -27,7 +28,7 @@ func StartTLS(tb testing.TB, cfg Config) (*Server, string) {
 	tb.Helper()
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
-	closeLog := logTo(tb, ts)
+	closeLog := logToServer(tb, ts.Config)
 	ts.StartTLS()
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	s.mu.Lock()
@@ -61,9 +62,9 @@ func (w *tbWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func logTo(tb testing.TB, ts *httptest.Server) func() {
+func logToServer(tb testing.TB, srv *http.Server) func() {
 	w := &tbWriter{tb: tb}
-	ts.Config.ErrorLog = log.New(w, "", 0)
+	srv.ErrorLog = log.New(w, "", 0)
 	return func() {
 		w.mu.Lock()
 		w.closed = true
