@@ -414,4 +414,3 @@ func TestPasswordAuth_TokenExpiresMidListing(t *testing.T) {
 		t.Errorf("%d page requests, want 4 (3 pages + the one retried with a new token)", n)
 	}
 }
-
