@@ -26,20 +26,29 @@ const InMemoryURL = "http://127.0.0.1:9"
 func StartInMemory(tb testing.TB, cfg Config) (*Server, *http.Transport) {
 	tb.Helper()
 	s := New(cfg)
+	tr := ServeInMemory(tb, s)
+	tb.Cleanup(s.ReleaseWaiting) // runs first: closing the server then waits for no request
+	return s, tr
+}
+
+// ServeInMemory serves h over in-memory connections until tb's cleanup, and
+// returns the transport that reaches it (at any address): StartInMemory for a
+// handler of the test's own, e.g. one that stalls a body.
+func ServeInMemory(tb testing.TB, h http.Handler) *http.Transport {
+	tb.Helper()
 	l := &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-	srv := &http.Server{Handler: s} //nolint:gosec // G112: in-memory connections from the test itself; no slow client to guard against
+	srv := &http.Server{Handler: h} //nolint:gosec // G112: in-memory connections from the test itself; no slow client to guard against
 	closeLog := logToServer(tb, srv)
 	served := make(chan struct{})
 	go func() { _ = srv.Serve(l); close(served) }()
 	tr := &http.Transport{DialContext: l.dial, DisableCompression: true}
 	tb.Cleanup(func() {
-		s.ReleaseWaiting()
 		_ = srv.Close()
 		<-served
 		tr.CloseIdleConnections()
 		closeLog()
 	})
-	return s, tr
+	return tr
 }
 
 // pipeListener hands the server end of each dialled net.Pipe to http.Server.
