@@ -1,0 +1,132 @@
+package client
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Tests of small helpers at their boundaries, written for the mutants that lived
+// through the tests of the whole: each fails when one comparison moves by one.
+
+// The back-off bounds default to 1 s and 30 s when unset, and the ceiling is never
+// below the floor.
+func TestRetryWaits_DefaultsAndOrder(t *testing.T) {
+	for _, tc := range []struct {
+		min, max, wantMin, wantMax time.Duration
+	}{
+		{0, 0, time.Second, 30 * time.Second},
+		{-1, -1, time.Second, 30 * time.Second},
+		{5 * time.Millisecond, 0, 5 * time.Millisecond, 30 * time.Second},
+		{1, 1, 1, 1},
+		{2 * time.Second, time.Second, 2 * time.Second, 2 * time.Second},
+	} {
+		lo, hi := retryWaits(Config{RetryWaitMin: tc.min, RetryWaitMax: tc.max})
+		if lo != tc.wantMin || hi != tc.wantMax {
+			t.Errorf("retryWaits(%v, %v) = %v, %v; want %v, %v", tc.min, tc.max, lo, hi, tc.wantMin, tc.wantMax)
+		}
+	}
+}
+
+// A body of exactly the limit is read whole; one byte more is an error with the
+// limit's bytes; a read error is returned.
+func TestReadAllLimited_Boundary(t *testing.T) {
+	if data, err := readAllLimited(strings.NewReader("12345"), 5); err != nil || string(data) != "12345" {
+		t.Errorf("at the limit: %q, %v", data, err)
+	}
+	if data, err := readAllLimited(strings.NewReader("123456"), 5); err == nil || string(data) != "12345" {
+		t.Errorf("past the limit: %q, %v; want the first 5 bytes and an error", data, err)
+	}
+	broken := errors.New("connection reset")
+	if _, err := readAllLimited(io.MultiReader(strings.NewReader("12"), errReader{broken}), 5); !errors.Is(err, broken) {
+		t.Errorf("a failing read: %v, want %v", err, broken)
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// A control character anywhere in a header credential, the first byte and DEL
+// included, is refused; a space and printable text are not.
+func TestCheckHeaderValues_ControlCharacters(t *testing.T) {
+	for value, refused := range map[string]bool{
+		"\x01token": true, "tok\x1fen": true, "token\x7f": true,
+		"tok en": false, "token~": false, "tök€n": false,
+	} {
+		errs := Credentials{Token: value}.checkHeaderValues()
+		if got := len(errs) > 0; got != refused {
+			t.Errorf("token %q: refused %v, want %v (%v)", value, got, refused, errs)
+		}
+	}
+}
+
+// The body to sign is read through GetBody and leaves the request's body whole;
+// a request without a body, with http.NoBody or without GetBody signs none.
+func TestRequestBody(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/x", bytes.NewReader([]byte(`{"dry_run":true}`)))
+	got, err := requestBody(req)
+	if err != nil || string(got) != `{"dry_run":true}` {
+		t.Fatalf("requestBody = %q, %v", got, err)
+	}
+	if rest, _ := io.ReadAll(req.Body); string(rest) != `{"dry_run":true}` {
+		t.Fatalf("the request's body was consumed: %q left", rest)
+	}
+	noGetBody, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/x", io.NopCloser(strings.NewReader("x")))
+	noGetBody.GetBody = nil
+	get, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1/x", nil)
+	noBody, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/x", http.NoBody)
+	for name, r := range map[string]*http.Request{"no GetBody": noGetBody, "nil body": get, "NoBody": noBody} {
+		if got, err := requestBody(r); got != nil || err != nil {
+			t.Errorf("%s: %q, %v; want nothing", name, got, err)
+		}
+	}
+}
+
+func TestJoinAnd(t *testing.T) {
+	for want, items := range map[string][]string{"": nil, "a": {"a"}, "a and b": {"a", "b"}, "a, b and c": {"a", "b", "c"}} {
+		if got := joinAnd(items); got != want {
+			t.Errorf("joinAnd(%q) = %q, want %q", items, got, want)
+		}
+	}
+}
+
+// The error body's words are found in each shape the APIs use: SWR's error_code
+// and error_msg (either alone), IAM's {"error": {"code", "message"}} (either
+// alone), and any other body quoted as it is.
+func TestDecodeAPIError_Shapes(t *testing.T) {
+	for _, tc := range []struct {
+		body, code, message string
+		foreign             bool
+	}{
+		{`{"error_code":"SWR.0001"}`, "SWR.0001", "", false},
+		{`{"error_msg":"bad"}`, "", "bad", false},
+		{`{"error":{"code":401}}`, "401", "", false},
+		{`{"error":{"message":"expired"}}`, "", "expired", false},
+		{`{"error":{}}`, "", `{"error":{}}`, true},
+		{`{"other":1}`, "", `{"other":1}`, true},
+		{`   `, "", "", true},
+	} {
+		e := decodeAPIError("GET", "http://127.0.0.1/x", &response{status: 400, body: []byte(tc.body)}, 1)
+		if e.Code != tc.code || e.Message != tc.message || e.ForeignBody != tc.foreign {
+			t.Errorf("%s: code %q message %q foreign %v; want %q %q %v", tc.body, e.Code, e.Message, e.ForeignBody, tc.code, tc.message, tc.foreign)
+		}
+	}
+}
+
+// The duplicate-key scanner stops at the end of any input, empty, blank or cut
+// short, without reading past it.
+func TestDuplicateKey_EndsOfInput(t *testing.T) {
+	for _, in := range []string{"", "   ", "[", "[1", "[1,", `{"a"`, `{"a":`, `{"a":1`, `[[]]`, `{"a":[1,{"b":2}]}`} {
+		if err := duplicateKey([]byte(in)); err != nil {
+			t.Errorf("duplicateKey(%q) = %v, want none", in, err)
+		}
+	}
+	if err := duplicateKey([]byte(`[{"a":1,"A":2}]`)); err == nil {
+		t.Error("a duplicate inside an array was not found")
+	}
+}
