@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -121,12 +122,69 @@ func TestDecodeAPIError_Shapes(t *testing.T) {
 // The duplicate-key scanner stops at the end of any input, empty, blank or cut
 // short, without reading past it.
 func TestDuplicateKey_EndsOfInput(t *testing.T) {
-	for _, in := range []string{"", "   ", "[", "[1", "[1,", `{"a"`, `{"a":`, `{"a":1`, `[[]]`, `{"a":[1,{"b":2}]}`} {
+	for _, in := range []string{"", "   ", "[", "{", `"abc`, `{"a":1,`, "[1", "[1,", `{"a"`, `{"a":`, `{"a":1`, `[[]]`, `{"a":[1,{"b":2}]}`} {
 		if err := duplicateKey([]byte(in)); err != nil {
 			t.Errorf("duplicateKey(%q) = %v, want none", in, err)
 		}
 	}
 	if err := duplicateKey([]byte(`[{"a":1,"A":2}]`)); err == nil {
 		t.Error("a duplicate inside an array was not found")
+	}
+}
+
+// Past 16 keys the scanner folds keys itself: a duplicate that differs in case,
+// ASCII at both ends of the alphabet or not, is found there too.
+func TestDuplicateKey_FoldsPastSixteenKeys(t *testing.T) {
+	var filler strings.Builder
+	for i := range 16 {
+		fmt.Fprintf(&filler, `"k%02d":0,`, i)
+	}
+	for _, pair := range [][2]string{{"a", "A"}, {"z", "Z"}, {"é", "É"}, {"ß", "ẞ"}} {
+		in := `{` + filler.String() + `"` + pair[0] + `":1,"` + pair[1] + `":2}`
+		if err := duplicateKey([]byte(in)); err == nil {
+			t.Errorf("%q and %q after 16 keys: no duplicate found", pair[0], pair[1])
+		}
+	}
+	if err := duplicateKey([]byte(`{` + filler.String() + `"a":1,"b":2}`)); err != nil {
+		t.Errorf("distinct keys after 16: %v", err)
+	}
+}
+
+// The errors say each part they hold, and no part they do not.
+func TestErrorTexts(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&APIError{Method: "GET", URL: "u", StatusCode: 500, Attempts: 1}, "GET u: HTTP 500"},
+		{&APIError{Method: "GET", URL: "u", StatusCode: 500, Attempts: 2, RequestID: "r"}, "GET u: HTTP 500 (after 2 attempts) (request id r)"},
+		{&ResponseError{Method: "GET", URL: "u", StatusCode: 200, Err: boom}, "GET u: HTTP 200: unreadable response: boom"},
+		{&ResponseError{Method: "GET", URL: "u", StatusCode: 200, Err: boom, ContentType: "text/html", Excerpt: "<html>", RequestID: "r"},
+			`GET u: HTTP 200: unreadable response (content type "text/html"): boom; body starts with "<html>" (request id r)`},
+		{&RequestError{Method: "GET", URL: "u", Attempts: 1, Err: boom}, "GET u failed: boom"},
+		{&RequestError{Method: "GET", URL: "u", Attempts: 2, Err: boom}, "GET u failed after 2 attempts: boom"},
+		{&ConfigError{Reason: "no region"}, "no region"},
+		{&ConfigError{Field: "token", Reason: "token holds a control character"}, "token holds a control character"},
+		{&ConfigError{Field: "token", Reason: "is empty"}, "token: is empty"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("%T: %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// A server string is cut at its limit, with "…" only when something was cut.
+func TestSanitizeAndExcerpt_Limits(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{sanitize("abc", 3), "abc"},
+		{sanitize("abcd", 3), "abc…"},
+		{excerpt([]byte("abc"), 3), "abc"},
+		{excerpt([]byte("abcd"), 3), "abc…"},
+		{excerpt([]byte("abcdefgh"), 3), "abc…"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
 	}
 }
