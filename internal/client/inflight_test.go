@@ -2,6 +2,9 @@ package client
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -63,3 +66,38 @@ func TestClient_MaxRequestsInFlight(t *testing.T) {
 		})
 	}
 }
+
+// A request holds its slot until its body is closed, not only until its headers
+// arrive: with one slot, a second request waits for the first body's Close.
+func TestInFlight_ASlotIsHeldUntilTheBodyIsClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		answer := roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+		})
+		rt := limitInFlight(answer, 1)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1/x", nil)
+		first, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			if resp, err := rt.RoundTrip(req); err == nil {
+				resp.Body.Close()
+			}
+			close(done)
+		}()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("a second request went out while the first one's body was open")
+		default:
+		}
+		first.Body.Close()
+		<-done // a deadlock here fails the test: the slot was never freed
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

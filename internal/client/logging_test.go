@@ -35,6 +35,9 @@ func TestLogging_EachAttemptCarriesItsNumber(t *testing.T) {
 				continue
 			}
 			got = append(got, attempt{u.Query().Get("offset"), e.fields["attempt"], e.fields["http_status"]})
+			if id, _ := e.fields["request_id"].(string); id == "" {
+				t.Errorf("entry %v: no request_id, though the fake sent one", e.fields)
+			}
 		}
 		want := []attempt{{"0", int32(1), 503}, {"0", int32(2), 503}, {"0", int32(3), 200}, {"100", int32(1), 200}}
 		if !reflect.DeepEqual(got, want) {
