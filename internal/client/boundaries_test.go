@@ -188,3 +188,24 @@ func TestSanitizeAndExcerpt_Limits(t *testing.T) {
 		}
 	}
 }
+
+// The project lookup's error: several matches, none, none with others listed (all
+// of them, or the first few and how many more).
+func TestProjectLookupErrorText(t *testing.T) {
+	for _, tc := range []struct {
+		err  ProjectLookupError
+		want string
+	}{
+		{ProjectLookupError{Region: "r", Matches: 2}, `IAM has 2 projects named "r"; set project_id to choose one`},
+		{ProjectLookupError{Region: "r", Matches: 1}, `IAM knows no project named "r"; check region and iam_endpoint, or set project_id`},
+		{ProjectLookupError{Region: "r"}, `IAM knows no project named "r"; check region and iam_endpoint, or set project_id`},
+		{ProjectLookupError{Region: "r", Others: []string{"a"}, OthersTotal: 1},
+			`IAM knows no project named "r" (it listed 1 other project(s): "a", so it ignored the name filter or the account has no project there); check region and iam_endpoint, or set project_id`},
+		{ProjectLookupError{Region: "r", Others: []string{"a"}, OthersTotal: 2},
+			`IAM knows no project named "r" (it listed 2 other project(s): "a" and 1 more, so it ignored the name filter or the account has no project there); check region and iam_endpoint, or set project_id`},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
