@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
 // Tests of small helpers at their boundaries, written for the mutants that lived
@@ -206,6 +209,46 @@ func TestProjectLookupErrorText(t *testing.T) {
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// ListInstances keeps exactly the instances that match every filter given (the
+// API has no name filter; the status and enterprise project filters are checked
+// again on what it listed), and says nothing of dropped items when none was.
+func TestListInstances_KeepsExactlyTheMatches(t *testing.T) {
+	fake, url := startFake(t)
+	for _, in := range []fakeapi.Instance{
+		{ID: "ins-a", Name: "a", Status: "Running", EnterpriseProjectID: "0"},
+		{ID: "ins-b", Name: "b", Status: "Creating", EnterpriseProjectID: "1"},
+		{ID: "ins-c", Name: "c", Status: "Running", EnterpriseProjectID: "1"},
+	} {
+		fake.SetInstance(in)
+	}
+	logger := &recordingLogger{}
+	c := newTestClient(t, url, func(c *Config) { c.Logger = logger })
+	for _, tc := range []struct {
+		in   ListInstancesInput
+		want string
+	}{
+		{ListInstancesInput{}, "ins-a ins-b ins-c"},
+		{ListInstancesInput{Name: "b"}, "ins-b"},
+		{ListInstancesInput{Status: "Running"}, "ins-a ins-c"},
+		{ListInstancesInput{EnterpriseProjectID: "1"}, "ins-b ins-c"},
+		{ListInstancesInput{Status: "Running", EnterpriseProjectID: "1"}, "ins-c"},
+	} {
+		got, err := c.ListInstances(context.Background(), tc.in)
+		ids := make([]string, len(got))
+		for i, inst := range got {
+			ids[i] = inst.ID
+		}
+		if err != nil || strings.Join(ids, " ") != tc.want {
+			t.Errorf("%+v: %v (%v), want %s", tc.in, ids, err, tc.want)
+		}
+	}
+	for _, e := range logger.entries() {
+		if strings.Contains(e.msg, "dropped") && e.fields["dropped"] == 0 {
+			t.Errorf("logged %q %v, though nothing was dropped", e.msg, e.fields)
 		}
 	}
 }
