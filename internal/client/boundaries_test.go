@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,5 +251,37 @@ func TestListInstances_KeepsExactlyTheMatches(t *testing.T) {
 		if strings.Contains(e.msg, "dropped") && e.fields["dropped"] == 0 {
 			t.Errorf("logged %q %v, though nothing was dropped", e.msg, e.fields)
 		}
+	}
+}
+
+// A page request signed with AK/SK carries X-Project-Id, as the SDK sends it for
+// project-scoped calls; one with a token does not.
+func TestPageRequests_ProjectIDHeaderWithAKSKOnly(t *testing.T) {
+	fake := fakeapi.New(fakeConfig)
+	fake.SetTasks(testKey(testRef), nil)
+	var mu sync.Mutex
+	var seen []string
+	transport := fakeapi.ServeInMemory(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("X-Project-Id"))
+		mu.Unlock()
+		fake.ServeHTTP(w, r)
+	}))
+	for _, tc := range []struct {
+		creds Credentials
+		want  string
+	}{{Credentials{AccessKey: testAK, SecretKey: testSK}, fakeapi.DefaultProjectID}, {Credentials{Token: testToken}, ""}} {
+		mu.Lock()
+		seen = nil
+		mu.Unlock()
+		c := newTestClient(t, fakeapi.InMemoryURL, func(c *Config) { c.Transport = transport; c.Credentials = tc.creds })
+		if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		if len(seen) != 1 || seen[0] != tc.want {
+			t.Errorf("%s: X-Project-Id %q, want %q", c.AuthMethod(), seen, tc.want)
+		}
+		mu.Unlock()
 	}
 }
