@@ -285,3 +285,19 @@ func TestPageRequests_ProjectIDHeaderWithAKSKOnly(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+// Every 2xx is an answer, 299 included; 300 is not.
+func TestCall_EveryTwoHundredIsSuccess(t *testing.T) {
+	for status, ok := range map[int]bool{200: true, 299: true, 300: false} {
+		transport := fakeapi.ServeInMemory(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`{"total":0,"tasks":[]}`))
+		}))
+		c := newTestClient(t, fakeapi.InMemoryURL, func(c *Config) { c.Transport = transport; c.MaxRetries = 0 })
+		_, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
+		if (err == nil) != ok {
+			t.Errorf("HTTP %d: err %v, want success %v", status, err, ok)
+		}
+	}
+}
