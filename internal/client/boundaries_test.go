@@ -301,3 +301,27 @@ func TestCall_EveryTwoHundredIsSuccess(t *testing.T) {
 		}
 	}
 }
+
+// Retry-After "0" is a valid wait of nothing.
+func TestRetryAfter_Zero(t *testing.T) {
+	if d, ok := retryAfter("0", time.Now()); !ok || d != 0 {
+		t.Errorf("retryAfter(0) = %v, %v; want 0, true", d, ok)
+	}
+}
+
+// The jittered back-off at its edges: a zero floor still waits within the
+// ceiling, the smallest ceiling does not fail, and a large attempt number waits the
+// ceiling's range, not a shifted floor's.
+func TestJitteredExponential_Edges(t *testing.T) {
+	for range 100 {
+		if d := jitteredExponential(0, 8*time.Second, 1); d < 4*time.Second || d > 8*time.Second {
+			t.Fatalf("no floor: %v, want within [4s, 8s]", d)
+		}
+		if d := jitteredExponential(1, 2, 1); d < 1 || d > 2 {
+			t.Fatalf("a ceiling of 2ns: %v", d)
+		}
+		if d := jitteredExponential(1, 2*time.Second, 30); d < time.Second || d > 2*time.Second {
+			t.Fatalf("attempt 30: %v, want within [1s, 2s]", d)
+		}
+	}
+}
