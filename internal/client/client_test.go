@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
@@ -24,13 +25,25 @@ func testKey(ref ExecutionRef) fakeapi.ExecutionKey {
 	return fakeapi.ExecutionKey{InstanceID: ref.InstanceID, Namespace: ref.NamespaceName, PolicyID: ref.PolicyID, ExecutionID: ref.ExecutionID}
 }
 
+var fakeConfig = fakeapi.Config{
+	Tokens:     []string{testToken},
+	AccessKeys: map[string]string{testAK: testSK},
+	Users:      []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}},
+}
+
 func startFake(t *testing.T) (*fakeapi.Server, string) {
 	t.Helper()
-	return fakeapi.Start(t, fakeapi.Config{
-		Tokens:     []string{testToken},
-		AccessKeys: map[string]string{testAK: testSK},
-		Users:      []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}},
-	})
+	return fakeapi.Start(t, fakeConfig)
+}
+
+// startInMemory is startFake over in-memory connections, with a client of it
+// (newTestClient's, then mutate): for a test inside a testing/synctest bubble, where
+// the fake's latency and delays and the client's waits pass on the bubble's clock.
+func startInMemory(t *testing.T, mutate ...func(*Config)) (*fakeapi.Server, *Client) {
+	t.Helper()
+	fake, transport := fakeapi.StartInMemory(t, fakeConfig)
+	useTransport := func(c *Config) { c.Transport = transport }
+	return fake, newTestClient(t, fakeapi.InMemoryURL, append([]func(*Config){useTransport}, mutate...)...)
 }
 
 // newTestClient is a client of the fake with millisecond back-off.
@@ -355,101 +368,69 @@ func TestProjectLookup_ByProjectName(t *testing.T) {
 	}
 }
 
-// Cancelling the context stops a listing at once, even mid-request.
+// Cancelling the context stops a listing at once, even mid-request. (In a
+// synctest bubble: a listing that did not stop would leave every goroutine
+// blocked, which fails the test as a deadlock.)
 func TestCancel_StopsAHangingRequest(t *testing.T) {
-	fake, url := startFake(t)
-	fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 3, 1))
-	fake.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := newTestClient(t, url).ListRetentionExecutionTasks(ctx, ListTasksInput{ExecutionRef: testRef})
-		done <- err
-	}()
-	for fake.CountRequests("/tasks") == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
+	synctest.Test(t, func(t *testing.T) {
+		fake, c := startInMemory(t)
+		fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 3, 1))
+		fake.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.ListRetentionExecutionTasks(ctx, ListTasksInput{ExecutionRef: testRef})
+			done <- err
+		}()
+		synctest.Wait() // the request hangs at the fake
+		if n := fake.CountRequests("/tasks"); n != 1 {
+			t.Fatalf("%d requests hang, want 1", n)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Fatalf("err %v, want context.Canceled", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the listing did not stop after cancellation")
-	}
-	if n := fake.CountRequests("/tasks"); n != 1 {
-		t.Errorf("%d requests, want 1: a cancelled call must not retry", n)
-	}
+		if n := fake.CountRequests("/tasks"); n != 1 {
+			t.Errorf("%d requests, want 1: a cancelled call must not retry", n)
+		}
+	})
 }
 
 // A token that expires in the middle of a listing is fetched again once, and the
 // listing goes on from the page that failed.
 func TestPasswordAuth_TokenExpiresMidListing(t *testing.T) {
-	fake, url := startFake(t)
-	tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 300, 4)
-	fake.SetTasks(testKey(testRef), tasks)
-	// Latency comes before authentication in the fake, so expiring the tokens while
-	// the second page request waits makes exactly that request meet a dead token.
-	fake.SetLatency(100 * time.Millisecond)
-	c := newTestClient(t, url, func(c *Config) {
-		c.Credentials = Credentials{UserName: "u", Password: "p", DomainName: "d"}
-		c.MaxConcurrentRequests = 1
+	synctest.Test(t, func(t *testing.T) {
+		fake, c := startInMemory(t, func(c *Config) {
+			c.Credentials = Credentials{UserName: "u", Password: "p", DomainName: "d"}
+			c.MaxConcurrentRequests = 1
+		})
+		tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 300, 4)
+		fake.SetTasks(testKey(testRef), tasks)
+		// Latency comes before authentication in the fake, so expiring the tokens while
+		// the second page request waits makes exactly that request meet a dead token.
+		fake.SetLatency(100 * time.Millisecond)
+		done := make(chan error, 1)
+		var got []Task
+		go func() {
+			var err error
+			got, err = c.ListRetentionExecutionTasks(t.Context(), ListTasksInput{ExecutionRef: testRef})
+			done <- err
+		}()
+		for fake.CountRequests("/tasks") < 2 {
+			time.Sleep(time.Millisecond) // on the bubble's clock: the second request arrived within the millisecond, and waits 100
+		}
+		fake.ExpireIssuedTokens()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, wantTasks(tasks)) {
+			t.Fatalf("got %d tasks, want all 300", len(got))
+		}
+		if n := fake.CountRequests("/v3/auth/tokens"); n != 2 {
+			t.Errorf("%d token requests, want 2", n)
+		}
+		if n := fake.CountRequests("/tasks"); n != 4 {
+			t.Errorf("%d page requests, want 4 (3 pages + the one retried with a new token)", n)
+		}
 	})
-	done := make(chan error, 1)
-	var got []Task
-	go func() {
-		var err error
-		got, err = c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
-		done <- err
-	}()
-	for fake.CountRequests("/tasks") < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	fake.ExpireIssuedTokens()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, wantTasks(tasks)) {
-		t.Fatalf("got %d tasks, want all 300", len(got))
-	}
-	if n := fake.CountRequests("/v3/auth/tokens"); n != 2 {
-		t.Errorf("%d token requests, want 2", n)
-	}
-	if n := fake.CountRequests("/tasks"); n != 4 {
-		t.Errorf("%d page requests, want 4 (3 pages + the one retried with a new token)", n)
-	}
-}
-
-// A 429 slows every worker of a concurrent listing: after it, no request goes out
-// before the Retry-After has passed.
-func TestThrottle_ARetryAfterHoldsBackEveryWorker(t *testing.T) {
-	fake, url := startFake(t)
-	fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 1000, 4))
-	fake.AddFault(fakeapi.Fault{Path: "/tasks", Status: 429, Header: map[string]string{"Retry-After": "1"}, Times: 1})
-	c := newTestClient(t, url, func(c *Config) { c.MaxConcurrentRequests = 4 })
-	if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := fake.Requests()
-	var throttledAt time.Time
-	for _, r := range reqs {
-		if r.Status == 429 {
-			throttledAt = r.Time
-		}
-	}
-	if throttledAt.IsZero() {
-		t.Fatal("no request was throttled")
-	}
-	// Requests that arrived after the 429 was answered must wait out the second;
-	// allow for requests already in flight when it was sent.
-	late := 0
-	for _, r := range reqs {
-		if r.Time.After(throttledAt.Add(50*time.Millisecond)) && r.Time.Before(throttledAt.Add(900*time.Millisecond)) {
-			late++
-		}
-	}
-	if late > 0 {
-		t.Errorf("%d requests went out during the Retry-After second", late)
-	}
 }

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 	"unicode"
 
@@ -131,20 +131,26 @@ func TestPasswordAuth_RefusedLoginIsRemembered(t *testing.T) {
 // refresh: 2 token requests in all, however the 401s interleave.
 func TestPasswordAuth_ConcurrentExpiryCostsOneRefresh(t *testing.T) {
 	for run := range 3 {
-		fake, url := fakeapi.Start(t, fakeapi.Config{Users: []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}}, RequirePassword: true, RotateTokensAfter: 1})
-		tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 500, 4)
-		fake.SetTasks(testKey(testRef), tasks)
-		// Latency comes before authentication in the fake: the 4 page requests after
-		// the first are all in flight with the first token when it expires.
-		fake.SetLatency(30 * time.Millisecond)
-		c := newTestClient(t, url, func(c *Config) { c.Credentials = passwordCreds; c.MaxConcurrentRequests = 4 })
-		got, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
-		if err != nil || len(got) != len(tasks) {
-			t.Fatalf("run %d: got %d tasks, err %v", run, len(got), err)
-		}
-		if n := fake.CountRequests("/v3/auth/tokens"); n != 2 {
-			t.Errorf("run %d: %d token requests, want 2", run, n)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			fake, transport := fakeapi.StartInMemory(t, fakeapi.Config{Users: []fakeapi.User{{Name: "u", Password: "p", Domain: "d"}}, RequirePassword: true, RotateTokensAfter: 1})
+			tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 500, 4)
+			fake.SetTasks(testKey(testRef), tasks)
+			// Latency comes before authentication in the fake: the 4 page requests after
+			// the first are all in flight with the first token when it expires.
+			fake.SetLatency(30 * time.Millisecond)
+			c := newTestClient(t, fakeapi.InMemoryURL, func(c *Config) {
+				c.Transport = transport
+				c.Credentials = passwordCreds
+				c.MaxConcurrentRequests = 4
+			})
+			got, err := c.ListRetentionExecutionTasks(t.Context(), ListTasksInput{ExecutionRef: testRef})
+			if err != nil || len(got) != len(tasks) {
+				t.Fatalf("run %d: got %d tasks, err %v", run, len(got), err)
+			}
+			if n := fake.CountRequests("/v3/auth/tokens"); n != 2 {
+				t.Errorf("run %d: %d token requests, want 2", run, n)
+			}
+		})
 	}
 }
 
@@ -179,34 +185,42 @@ func TestSingleFlight_WaitersHonourTheirOwnContext(t *testing.T) {
 		{"project id", "/v3/projects", func(c *Config) { c.ProjectID = "" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake, url := startFake(t)
-			fake.SetTasks(testKey(testRef), nil)
-			fake.AddFault(fakeapi.Fault{Path: tc.path, Hang: true, Times: 1})
-			c := newTestClient(t, url, tc.cfg)
-			first := make(chan error, 1)
-			firstCtx, cancelFirst := context.WithCancel(context.Background())
-			defer cancelFirst()
-			go func() {
-				_, err := c.ListRetentionExecutionTasks(firstCtx, ListTasksInput{ExecutionRef: testRef})
-				first <- err
-			}()
-			for fake.CountRequests(tc.path) == 0 {
-				time.Sleep(time.Millisecond)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-			defer cancel()
-			_, err := c.ListRetentionExecutionTasks(ctx, ListTasksInput{ExecutionRef: testRef})
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("second reader: err %v, want its own deadline", err)
-			}
-			select {
-			case err := <-first:
-				t.Fatalf("the first reader ended (%v) while its fetch still hangs", err)
-			default:
-			}
-			if n := fake.CountRequests(tc.path); n != 1 {
-				t.Errorf("%d requests to %s, want 1 shared", n, tc.path)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				fake, c := startInMemory(t, tc.cfg)
+				fake.SetTasks(testKey(testRef), nil)
+				fake.AddFault(fakeapi.Fault{Path: tc.path, Hang: true, Times: 1})
+				first := make(chan error, 1)
+				firstCtx, cancelFirst := context.WithCancel(t.Context())
+				defer cancelFirst()
+				go func() {
+					_, err := c.ListRetentionExecutionTasks(firstCtx, ListTasksInput{ExecutionRef: testRef})
+					first <- err
+				}()
+				synctest.Wait() // the first reader's fetch hangs at the fake
+				ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+				defer cancel()
+				start := time.Now()
+				_, err := c.ListRetentionExecutionTasks(ctx, ListTasksInput{ExecutionRef: testRef})
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("second reader: err %v, want its own deadline", err)
+				} else if waited := time.Since(start); waited != 50*time.Millisecond {
+					t.Fatalf("second reader: gave up after %v, want its own 50ms", waited)
+				}
+				synctest.Wait()
+				select {
+				case err := <-first:
+					t.Fatalf("the first reader ended (%v) while its fetch still hangs", err)
+				default:
+				}
+				if n := fake.CountRequests(tc.path); n != 1 {
+					t.Errorf("%d requests to %s, want 1 shared", n, tc.path)
+				}
+				// The fetch goes on for the first reader: once the fake answers, its listing ends well.
+				fake.ReleaseWaiting()
+				if err := <-first; err != nil {
+					t.Errorf("first reader: %v", err)
+				}
+			})
 		})
 	}
 }
@@ -272,75 +286,64 @@ func TestSanitize_HostileRequestIDs(t *testing.T) {
 	}
 }
 
-// A later, longer Retry-After holds a waiter that started waiting for a shorter one.
-func TestThrottle_ALaterLongerPauseHoldsEveryWaiter(t *testing.T) {
-	g := &throttleGate{}
-	g.closeFor(20 * time.Millisecond)
-	done := make(chan struct{})
-	go func() {
-		_ = g.wait(context.Background())
-		close(done)
-	}()
-	time.Sleep(5 * time.Millisecond)
-	g.closeFor(200 * time.Millisecond)
-	<-done
-	g.mu.Lock()
-	until := g.until
-	g.mu.Unlock()
-	if time.Now().Before(until) {
-		t.Fatal("the waiter went through before the later, longer pause ended")
-	}
-}
-
 // A hung attempt, in the headers or in the body, ends at the request timeout and
 // is retried; when every attempt hangs the error says so, not "deadline exceeded".
 func TestRequestTimeout_AHungAttemptIsRetried(t *testing.T) {
-	fake, url := startFake(t)
-	tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 3, 1)
-	fake.SetTasks(testKey(testRef), tasks)
-	fake.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true, Times: 1})
-	c := newTestClient(t, url, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
-	if got, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil || len(got) != 3 {
-		t.Fatalf("got %d tasks, err %v", len(got), err)
-	}
-	if n := fake.CountRequests("/tasks"); n != 2 {
-		t.Errorf("%d requests, want the hung one and its retry", n)
-	}
-
-	// A body that stalls after the headers.
-	var calls atomic.Int32
-	release := make(chan struct{})
-	defer close(release)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if calls.Add(1) == 1 {
-			w.WriteHeader(200)
-			_, _ = w.Write([]byte(`{"total":1,`))
-			if err := http.NewResponseController(w).Flush(); err != nil {
-				t.Error(err)
-			}
-			select {
-			case <-r.Context().Done():
-			case <-release:
-			}
-			return
+	synctest.Test(t, func(t *testing.T) {
+		timeout := func(d time.Duration) func(*Config) { return func(c *Config) { c.RequestTimeout = d } }
+		fake, c := startInMemory(t, timeout(100*time.Millisecond))
+		tasks := fakeapi.GenerateTasks(testRef.ExecutionID, 3, 1)
+		fake.SetTasks(testKey(testRef), tasks)
+		fake.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true, Times: 1})
+		start := time.Now()
+		if got, err := c.ListRetentionExecutionTasks(t.Context(), ListTasksInput{ExecutionRef: testRef}); err != nil || len(got) != 3 {
+			t.Fatalf("got %d tasks, err %v", len(got), err)
 		}
-		_, _ = w.Write([]byte(`{"total":1,"tasks":[{"id":1}]}`))
-	}))
-	defer ts.Close()
-	c = newTestClient(t, ts.URL, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
-	if got, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil || len(got) != 1 {
-		t.Fatalf("stalled body: got %d tasks, err %v", len(got), err)
-	}
-	if n := calls.Load(); n != 2 {
-		t.Errorf("stalled body: %d requests, want 2", n)
-	}
+		if n := fake.CountRequests("/tasks"); n != 2 {
+			t.Errorf("%d requests, want the hung one and its retry", n)
+		}
+		if took := time.Since(start); took < 100*time.Millisecond {
+			t.Errorf("the listing took %v, less than the hung attempt's timeout", took)
+		}
 
-	fake.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true})
-	c = newTestClient(t, url, func(c *Config) { c.RequestTimeout = 50 * time.Millisecond; c.MaxRetries = 1 })
-	_, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
-	var timeoutErr *AttemptTimeoutError
-	if !errors.As(err, &timeoutErr) || errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err %v, want an AttemptTimeoutError", err)
-	}
+		// A body that stalls after the headers.
+		var calls atomic.Int32
+		release := make(chan struct{})
+		defer close(release)
+		stalling := fakeapi.ServeInMemory(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if calls.Add(1) == 1 {
+				w.WriteHeader(200)
+				_, _ = w.Write([]byte(`{"total":1,`))
+				if err := http.NewResponseController(w).Flush(); err != nil {
+					t.Error(err)
+				}
+				select {
+				case <-r.Context().Done():
+				case <-release:
+				}
+				return
+			}
+			_, _ = w.Write([]byte(`{"total":1,"tasks":[{"id":1}]}`))
+		}))
+		c = newTestClient(t, fakeapi.InMemoryURL, timeout(100*time.Millisecond), func(c *Config) { c.Transport = stalling })
+		if got, err := c.ListRetentionExecutionTasks(t.Context(), ListTasksInput{ExecutionRef: testRef}); err != nil || len(got) != 1 {
+			t.Fatalf("stalled body: got %d tasks, err %v", len(got), err)
+		}
+		if n := calls.Load(); n != 2 {
+			t.Errorf("stalled body: %d requests, want 2", n)
+		}
+
+		hanging, c := startInMemory(t, timeout(50*time.Millisecond), func(c *Config) { c.MaxRetries = 1 })
+		hanging.SetTasks(testKey(testRef), tasks)
+		hanging.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true})
+		_, err := c.ListRetentionExecutionTasks(t.Context(), ListTasksInput{ExecutionRef: testRef})
+		var timeoutErr *AttemptTimeoutError
+		if !errors.As(err, &timeoutErr) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err %v, want an AttemptTimeoutError", err)
+		}
+		if n := hanging.CountRequests("/tasks"); n != 2 {
+			t.Errorf("%d requests, want max_retries+1 = 2", n)
+		}
+	})
 }

@@ -193,18 +193,29 @@ func TestParseStat(t *testing.T) {
 }
 
 // The sampler finds a child of this process by its executable and reads its
-// peak memory; another executable is not counted.
+// peak memory; another executable is not counted. The child (cat, waiting on its
+// standard input) lives until the test closes that input, and the sampler samples
+// once as it starts: it sees the child whatever the machine's speed, with no
+// sleep or interval deciding it.
 func TestSamplerMeasuresChildren(t *testing.T) {
-	sleep, err := exec.LookPath("sleep")
+	cat, err := exec.LookPath("cat")
 	if err != nil {
-		t.Skip("no sleep")
+		t.Skip("no cat")
 	}
-	s := StartSampler(sleep, "/nonexistent/provider", 10*time.Millisecond)
-	cmd := exec.Command(sleep, "0.4")
-	if err := cmd.Run(); err != nil {
+	cmd := exec.Command(cat)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := StartSampler(cat, "/nonexistent/provider", time.Hour)
 	u := s.Stop()
+	_ = stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
 	if u.CLIKiB <= 0 {
 		t.Errorf("CLI peak memory %d KiB, want > 0", u.CLIKiB)
 	}

@@ -3,9 +3,11 @@ package fakeapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
@@ -97,22 +99,36 @@ func TestNamespaceListing(t *testing.T) {
 }
 
 // PeakInFlight is the most requests served at once: five slow requests sent
-// together overlap; ResetRequests starts the count again.
+// together overlap (all five, on a synctest bubble's clock); ResetRequests starts
+// the count again.
 func TestPeakInFlight(t *testing.T) {
-	s, base := seeded(t)
-	s.SetLatency(50 * time.Millisecond)
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Add(1)
-		go func() { defer wg.Done(); get(t, base+"/v2/"+projectID+"/instances") }()
-	}
-	wg.Wait()
-	if p := s.PeakInFlight(); p < 2 || p > 5 {
-		t.Fatalf("peak %d of 5 concurrent requests", p)
-	}
-	s.ResetRequests()
-	get(t, base+"/v2/"+projectID+"/instances")
-	if p := s.PeakInFlight(); p != 1 {
-		t.Fatalf("peak %d after a reset and one request", p)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s, transport := fakeapi.StartInMemory(t, testConfig())
+		c := &http.Client{Transport: transport}
+		list := func() {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, fakeapi.InMemoryURL+"/v2/"+projectID+"/instances", nil)
+			req.Header.Set("X-Auth-Token", testToken)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		s.SetLatency(50 * time.Millisecond)
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(list)
+		}
+		wg.Wait()
+		if p := s.PeakInFlight(); p != 5 {
+			t.Fatalf("peak %d of 5 concurrent requests", p)
+		}
+		s.ResetRequests()
+		list()
+		if p := s.PeakInFlight(); p != 1 {
+			t.Fatalf("peak %d after a reset and one request", p)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 // Fault is an injected failure. Faults apply before routing and authentication.
 type Fault struct {
 	Path            string            // applies when the request's URL path contains this substring ("" = every request, including IAM)
+	Query           string            // and, when set, only when its raw query contains this substring too, e.g. "offset=300" (keys come sorted: "limit=100&offset=300")
 	Status          int               // HTTP status to answer (0 = answer normally after Delay)
 	Body            string            // raw body to send with Status (default: the documented SWR error JSON for that status)
 	Header          map[string]string // extra response headers, e.g. "Retry-After": "1"
@@ -86,6 +87,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 	defer s.faultMu.Unlock()
 	for i, f := range s.faults {
 		if f.Path != "" && !strings.Contains(path, f.Path) && !strings.Contains(escaped, f.Path) {
+			continue
+		}
+		if f.Query != "" && !strings.Contains(r.URL.RawQuery, f.Query) {
 			continue
 		}
 		if f.skipped < f.Skip {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
@@ -61,121 +62,114 @@ func TestFaultStatusAndTimes(t *testing.T) {
 	}
 }
 
+// The fake's delays in a synctest bubble, over in-memory connections: every wait
+// passes on the bubble's clock, so each one is measured exactly.
 func TestFaultDelayHangResetLatency(t *testing.T) {
-	s, base := seeded(t)
-	u := base + sampleTasks
+	synctest.Test(t, func(t *testing.T) {
+		s, transport := fakeapi.StartInMemory(t, testConfig())
+		s.SeedSample()
+		base := fakeapi.InMemoryURL
+		u := base + sampleTasks
+		c := &http.Client{Transport: transport}
+		// send sends a GET with ctx; it returns the status (0 on error) and how long it took.
+		send := func(ctx context.Context, url string) (int, time.Duration, error) {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			req.Header.Set("X-Auth-Token", testToken)
+			start := time.Now()
+			resp, err := c.Do(req)
+			if err != nil {
+				return 0, time.Since(start), err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, time.Since(start), nil
+		}
+		expect := func(what, url string, wantStatus int, wantTook time.Duration) {
+			t.Helper()
+			if status, took, err := send(t.Context(), url); status != wantStatus || took != wantTook {
+				t.Fatalf("%s: %d after %v (%v), want %d after %v", what, status, took, err, wantStatus, wantTook)
+			}
+		}
+		// giveUp sends a request that must end with its own deadline d, exactly.
+		giveUp := func(what string, d time.Duration) {
+			t.Helper()
+			ctx, cancel := context.WithTimeout(t.Context(), d)
+			defer cancel()
+			if status, took, err := send(ctx, u); !errors.Is(err, context.DeadlineExceeded) || took != d {
+				t.Fatalf("%s: %d after %v (%v), want the client's deadline after %v", what, status, took, err, d)
+			}
+		}
 
-	// Delay, then the normal answer.
-	s.AddFault(fakeapi.Fault{Delay: 150 * time.Millisecond, Times: 1})
-	start := time.Now()
-	if r := get(t, u); r.status != 200 || time.Since(start) < 150*time.Millisecond {
-		t.Fatalf("delay: %d after %s", r.status, time.Since(start))
-	}
-	// Delay then a status.
-	s.AddFault(fakeapi.Fault{Delay: 50 * time.Millisecond, Status: 504, Times: 1})
-	if r := get(t, u); r.status != 504 {
-		t.Fatalf("delayed 504: %d", r.status)
-	}
+		s.AddFault(fakeapi.Fault{Delay: 150 * time.Millisecond, Times: 1})
+		expect("delay, then the normal answer", u, 200, 150*time.Millisecond)
+		s.AddFault(fakeapi.Fault{Delay: 50 * time.Millisecond, Status: 504, Times: 1})
+		expect("delay, then a status", u, 504, 50*time.Millisecond)
 
-	// A long delay stops when the client goes away.
-	s.AddFault(fakeapi.Fault{Delay: time.Hour, Times: 1})
-	clientTimeout(t, u, 100*time.Millisecond)
+		// A long delay stops when the client goes away.
+		s.AddFault(fakeapi.Fault{Delay: time.Hour, Times: 1})
+		giveUp("an hour's delay", 100*time.Millisecond)
 
-	// Hang: no answer until the client cancels.
-	s.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true, Times: 1})
-	clientTimeout(t, u, 100*time.Millisecond)
-	if r := get(t, u); r.status != 200 {
-		t.Fatalf("after hang: %d", r.status)
-	}
+		// Hang: no answer until the client cancels.
+		s.AddFault(fakeapi.Fault{Path: "/tasks", Hang: true, Times: 1})
+		giveUp("hang", 100*time.Millisecond)
+		expect("after the hang", u, 200, 0)
 
-	// Reset: the connection closes without a response.
-	s.AddFault(fakeapi.Fault{ResetConnection: true, Times: 1})
-	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("X-Auth-Token", testToken)
-	if resp, err := c.Do(req); err == nil {
-		resp.Body.Close()
-		t.Fatalf("reset connection answered %d", resp.StatusCode)
-	}
-	if r := get(t, u); r.status != 200 {
-		t.Fatalf("after reset: %d", r.status)
-	}
+		// Reset: the connection closes without a response. On a new connection: net/http
+		// sends a GET again, once, when a reused one closes without an answer.
+		transport.CloseIdleConnections()
+		s.AddFault(fakeapi.Fault{ResetConnection: true, Times: 1})
+		if status, _, err := send(t.Context(), u); err == nil {
+			t.Fatalf("reset connection answered %d", status)
+		}
+		expect("after the reset", u, 200, 0)
 
-	// Latency applies to every request and stops when the client goes away.
-	s.SetLatency(80 * time.Millisecond)
-	start = time.Now()
-	if r := get(t, base+"/nowhere"); r.status != 404 || time.Since(start) < 80*time.Millisecond {
-		t.Fatalf("latency: %d after %s", r.status, time.Since(start))
-	}
-	s.SetLatency(time.Hour)
-	clientTimeout(t, u, 50*time.Millisecond)
-	s.SetLatency(0)
+		// Latency applies to every request and stops when the client goes away.
+		s.SetLatency(80 * time.Millisecond)
+		expect("latency", base+"/nowhere", 404, 80*time.Millisecond)
+		s.SetLatency(time.Hour)
+		giveUp("an hour's latency", 50*time.Millisecond)
+		s.SetLatency(0)
 
-	// Statuses 0 are recorded for the requests that got no answer. The server side
-	// finishes a moment after the client gives up: wait for it.
-	deadline := time.Now().Add(2 * time.Second)
-	for {
+		// Statuses 0 are recorded for the requests that got no answer, once the
+		// server side has seen each client go.
+		synctest.Wait()
 		zero := 0
 		for _, r := range s.Requests() {
 			if r.Status == 0 {
 				zero++
 			}
 		}
-		if zero == 4 {
-			break
-		}
-		if time.Now().After(deadline) {
+		if zero != 4 {
 			t.Fatalf("%d requests recorded without a status, want 4", zero)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	})
 }
 
-// clientTimeout sends a request that must fail with the client's deadline.
-func clientTimeout(t *testing.T, u string, d time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	req.Header.Set("X-Auth-Token", testToken)
-	start := time.Now()
-	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		resp.Body.Close()
-		t.Fatalf("answered %d, want a timeout", resp.StatusCode)
-	}
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
-		t.Fatalf("err %v after %s", err, time.Since(start))
-	}
-}
-
+// ReleaseWaiting (called by Start's cleanup) ends a hanging request with a 503.
 func TestHangReleasedOnCleanup(t *testing.T) {
-	// ReleaseWaiting (called by Start's cleanup) ends a hanging request with a 503.
-	s, base := fakeapi.Start(t, testConfig())
-	s.AddFault(fakeapi.Fault{Hang: true})
-	done := make(chan int, 1)
-	go func() {
-		resp, err := http.Get(base + "/v3/projects")
-		if err != nil {
-			done <- -1
-			return
+	synctest.Test(t, func(t *testing.T) {
+		s, transport := fakeapi.StartInMemory(t, testConfig())
+		s.AddFault(fakeapi.Fault{Hang: true})
+		done := make(chan int, 1)
+		go func() {
+			resp, err := (&http.Client{Transport: transport}).Get(fakeapi.InMemoryURL + "/v3/projects")
+			if err != nil {
+				done <- -1
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+		synctest.Wait() // the request hangs
+		if n := s.CountRequests(""); n != 1 {
+			t.Fatalf("%d requests hang, want 1", n)
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		done <- resp.StatusCode
-	}()
-	for s.CountRequests("") == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	s.ReleaseWaiting()
-	select {
-	case st := <-done:
-		if st != http.StatusServiceUnavailable {
+		s.ReleaseWaiting()
+		if st := <-done; st != http.StatusServiceUnavailable {
 			t.Fatalf("released hang answered %d", st)
 		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("ReleaseWaiting did not release the hang")
-	}
+	})
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -251,5 +245,22 @@ func TestResponseHeaders(t *testing.T) {
 	}
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("base %q", base)
+	}
+}
+
+// A fault with a Query applies only to the requests whose query holds it: one page
+// of a listing, not the others.
+func TestFaultQuery_AppliesToMatchingQueriesOnly(t *testing.T) {
+	s, base := seeded(t)
+	s.AddFault(fakeapi.Fault{Path: "/tasks", Query: "offset=100", Status: 429, Times: 1})
+	page := func(offset string) int { return get(t, base+sampleTasks+"?limit=100&offset="+offset).status }
+	if st := page("0"); st != 200 {
+		t.Fatalf("another page: %d, want 200", st)
+	}
+	if st := page("100"); st != 429 {
+		t.Fatalf("the page of the fault: %d, want 429", st)
+	}
+	if st := page("100"); st != 200 {
+		t.Fatalf("the page again, the fault used up: %d, want 200", st)
 	}
 }

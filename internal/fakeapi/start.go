@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"encoding/pem"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -16,7 +17,7 @@ func Start(tb testing.TB, cfg Config) (*Server, string) {
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
 	ts.Listener, ts.Config.ConnState = s.Listener(ts.Listener), s.ConnState
-	closeLog := logTo(tb, ts)
+	closeLog := logToServer(tb, ts.Config)
 	ts.Start()
 	tb.Cleanup(func() { s.ReleaseWaiting(); ts.Close(); closeLog() })
 	return s, ts.URL
@@ -29,7 +30,7 @@ func StartTLS(tb testing.TB, cfg Config) (*Server, string) {
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
 	ts.Listener, ts.Config.ConnState = s.Listener(ts.Listener), s.ConnState
-	closeLog := logTo(tb, ts)
+	closeLog := logToServer(tb, ts.Config)
 	ts.StartTLS()
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	s.mu.Lock()
@@ -63,9 +64,9 @@ func (w *tbWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func logTo(tb testing.TB, ts *httptest.Server) func() {
+func logToServer(tb testing.TB, srv *http.Server) func() {
 	w := &tbWriter{tb: tb}
-	ts.Config.ErrorLog = log.New(w, "", 0)
+	srv.ErrorLog = log.New(w, "", 0)
 	return func() {
 		w.mu.Lock()
 		w.closed = true

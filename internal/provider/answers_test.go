@@ -153,7 +153,7 @@ func TestAccProvider_IAMRefusalsNameIAM(t *testing.T) {
 					"Request: GET "+url+"/v3/projects?name=cn-north-4"),
 			},
 			{
-				Config:      providerConfig(url, authNone, `user_name = "platform-bot"`, `password = "wrong"`, `domain_name = "acme"`).tasks(testExecution).String(),
+				Config:      providerConfig(url, authNone, `user_name = "platform-bot"`, `password = "not-the-password-7"`, `domain_name = "acme"`).tasks(testExecution).String(),
 				ExpectError: diagPattern("IAM authentication failed", "HTTP 401: The username or password is wrong."),
 			},
 		},

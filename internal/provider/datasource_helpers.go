@@ -51,6 +51,7 @@ type apiRead struct {
 	client  *client.Client
 	timeout time.Duration
 	cancel  context.CancelFunc
+	secrets []string // the configured credentials, masked in the diagnostics
 }
 
 // beginRead starts a Read: it reads the configuration into model (readTimeouts
@@ -73,17 +74,20 @@ func beginRead(ctx context.Context, data *providerData, config tfsdk.Config, mod
 		return ctx, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	return withAPILogging(ctx, data.secrets), &apiRead{client: data.client, timeout: readTimeout, cancel: cancel}
+	return withAPILogging(ctx, data.secrets), &apiRead{client: data.client, timeout: readTimeout, cancel: cancel, secrets: data.secrets}
 }
 
 // end releases the read's context.
 func (r *apiRead) end() { r.cancel() }
 
 // failed is the diagnostic of a failed API call: subject says what was read and
-// notFoundHint which arguments to check on a 404.
+// notFoundHint which arguments to check on a 404. A secret in it is masked as in
+// the log: the server's message and request id, which it quotes, are untrusted
+// and may echo what the request carried.
 func (r *apiRead) failed(ctx context.Context, err error, subject, notFoundHint string) diag.Diagnostic {
-	return readErrorDiagnostic(ctx, err, r.client.AuthMethod(), subject, notFoundHint,
+	d := readErrorDiagnostic(ctx, err, r.client.AuthMethod(), subject, notFoundHint,
 		fmt.Sprintf("Raise the read timeout (now %s) with a timeouts block, e.g. timeouts { read = \"10m\" }, or check that the endpoint answers.", r.timeout))
+	return diag.NewErrorDiagnostic(maskSecrets(d.Summary(), r.secrets), maskSecrets(d.Detail(), r.secrets))
 }
 
 // listRead is what a list data source's Read declares of its own; readList does

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -227,7 +228,9 @@ func TestAccProvider_TLS(t *testing.T) {
 }
 
 // With TF_LOG=trace, no secret of any auth method appears in the log, in a
-// diagnostic, or in state.
+// diagnostic, or in state, even when the server echoes the request's secrets in
+// its request id and error message (which the log and the diagnostic quote): the
+// test checks that they arrived, masked.
 func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 	clearProviderEnv(t)
 	secrets := []string{testToken, testSecretKey, testSecurityToken, testPassword}
@@ -243,14 +246,21 @@ func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 			denied := testExecution
 			denied.ExecutionID = 115
 			fake.SetTasks(denied, nil)
+			findSecret := func(text string) string {
+				for _, secret := range secrets {
+					if i := strings.Index(text, secret); i >= 0 {
+						lo, hi := max(0, i-200), min(len(text), i+50)
+						return fmt.Sprintf("secret %q… found: …%s…", secret[:4], strings.ReplaceAll(text[lo:hi], secret, "<SECRET>"))
+					}
+				}
+				return ""
+			}
 			noLeakInState := func(s *terraform.State) error {
 				for _, m := range s.Modules {
 					for addr, r := range m.Resources {
 						for k, v := range r.Primary.Attributes {
-							for _, secret := range secrets {
-								if strings.Contains(v, secret) {
-									return fmt.Errorf("state %s.%s holds a secret", addr, k)
-								}
+							if found := findSecret(v); found != "" {
+								return fmt.Errorf("state %s.%s: %s", addr, k, found)
 							}
 						}
 					}
@@ -259,8 +269,12 @@ func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 			}
 			// Credentials come from the environment: the test harness itself writes the
 			// configuration files into the log, which is not the provider's doing.
+			var echoed []string // this method's secrets, which the failing read echoes
 			for name, value := range authEnv[auth] {
 				t.Setenv(name, value)
+				if slices.Contains(secrets, value) {
+					echoed = append(echoed, value)
+				}
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
@@ -268,25 +282,35 @@ func TestAccProvider_SecretsNeverLeak(t *testing.T) {
 					{Config: providerConfig(url, authNone).tasks(testExecution).String(), Check: noLeakInState},
 				},
 			})
-			fake.AddFault(fakeapi.Fault{Path: "/executions/115/", Status: 500})
+			echo := strings.Join(echoed, "-")
+			fake.AddFault(fakeapi.Fault{Path: "/executions/115/", Status: 500, Header: map[string]string{"X-Request-Id": "req-" + echo},
+				Body: `{"error_code":"SWR.0500","error_msg":"cannot use ` + echo + `"}`})
+			var diagnostics string
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProtoV6ProviderFactories,
+				// The failing step's error is every diagnostic of the run: kept to be searched.
+				ErrorCheck: func(err error) error { diagnostics = err.Error(); return nil },
 				Steps: []resource.TestStep{
-					{Config: providerConfig(url, authNone, "max_retries = 1").tasks(denied).String(), ExpectError: regexp.MustCompile(`SWR service error`)},
+					{Config: providerConfig(url, authNone, "max_retries = 1").tasks(denied).String()},
 				},
 			})
+			masked := strings.Repeat("***-", len(echoed)-1) + "***"
+			if !strings.Contains(diagnostics, "SWR service error") || !strings.Contains(diagnostics, "Request id (for support): req-"+masked) ||
+				!strings.Contains(diagnostics, "cannot use "+masked) {
+				t.Fatalf("the failed read's diagnostics do not quote the masked request id and message:\n%s", diagnostics)
+			}
+			if found := findSecret(diagnostics); found != "" {
+				t.Errorf("in a diagnostic: %s", found)
+			}
 			data, err := os.ReadFile(logFile)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(data), "SWR API request") {
-				t.Fatalf("the trace log (%d bytes) holds no API request entry: is the provider logging?", len(data))
+			if !strings.Contains(string(data), "SWR API request") || !strings.Contains(string(data), "req-"+masked) {
+				t.Fatalf("the trace log (%d bytes) holds no API request entry with the masked request id: is the provider logging?", len(data))
 			}
-			for _, secret := range secrets {
-				if i := strings.Index(string(data), secret); i >= 0 {
-					lo, hi := max(0, i-200), min(len(data), i+50)
-					t.Errorf("secret %q… found in the trace log: …%s…", secret[:4], strings.ReplaceAll(string(data[lo:hi]), secret, "<SECRET>"))
-				}
+			if found := findSecret(string(data)); found != "" {
+				t.Errorf("in the trace log: %s", found)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -29,4 +30,17 @@ type tfLogger struct{}
 
 func (tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
+}
+
+// secretMask replaces a secret in a diagnostic, as terraform-plugin-log does in the log.
+const secretMask = "***"
+
+// maskSecrets replaces every secret in s with secretMask.
+func maskSecrets(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, secretMask)
+		}
+	}
+	return s
 }

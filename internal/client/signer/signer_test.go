@@ -680,3 +680,31 @@ func TestSignedHeadersExclusions(t *testing.T) {
 		t.Fatalf("SignedHeaders = %s, want %s", got, want)
 	}
 }
+
+// A signature dated exactly maxSkew away, either way, is accepted; one second more
+// is not.
+func TestVerifyClockSkewBoundary(t *testing.T) {
+	req, body := signedPost(t)
+	const skew = 15 * time.Minute
+	for _, tc := range []struct {
+		now time.Time
+		ok  bool
+	}{
+		{testNow.Add(skew), true}, {testNow.Add(-skew), true},
+		{testNow.Add(skew + time.Second), false}, {testNow.Add(-skew - time.Second), false},
+	} {
+		if err := Verify(req, body, lookupSK, tc.now, skew); (err == nil) != tc.ok {
+			t.Errorf("verified %v after signing: err %v, want accepted %v", tc.now.Sub(testNow), err, tc.ok)
+		}
+	}
+}
+
+// Escape keeps exactly the unreserved characters, the ends of each range included.
+func TestEscapeUnreservedRanges(t *testing.T) {
+	if got := Escape("AZaz09-_.~"); got != "AZaz09-_.~" {
+		t.Errorf("Escape of unreserved characters = %q", got)
+	}
+	if got, want := Escape("@[`{/: "), "%40%5B%60%7B%2F%3A%20"; got != want {
+		t.Errorf("Escape = %q, want %q", got, want)
+	}
+}
