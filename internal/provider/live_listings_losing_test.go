@@ -220,28 +220,13 @@ func TestAccNamespacesDataSource_ListThatKeepsLosingItems(t *testing.T) {
 	fake, url := startFake(t)
 	fake.SetNamespaces(liveExecution.InstanceID, namespacesFixture(250))
 	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionReplace, List: fakeapi.ListNamespaces, At: 10, Execution: liveExecution})
-	cfg := providerConfig(url, authToken, "max_concurrent_requests = 1").data("namespaces", "x", fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)).String()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: fake.ResetRequests,
-				Config:    cfg,
-				ExpectError: diagPattern("Inconsistent listing of namespaces", "(6 attempts)",
-					"the list kept changing while it was read", "were gone from the next", "read it again once fewer changes are under way"),
-			},
-			{
-				PreConfig: func() {
-					if n := fake.CountRequests("/namespaces"); n != 6*3 {
-						t.Errorf("%d requests for the failed read, want 6 passes of 3", n)
-					}
-					fake.SetMotion(fakeapi.Motion{})
-				},
-				Config: cfg,
-				Check:  resource.TestCheckResourceAttr("data.swr_namespaces.x", "namespaces.#", "250"),
-			},
-		},
-	})
+	unsettledRead{
+		cfg: providerConfig(url, authToken, "max_concurrent_requests = 1").data("namespaces", "x", fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)).String(),
+		diag: diagPattern("Inconsistent listing of namespaces", "(6 attempts)",
+			"the list kept changing while it was read", "were gone from the next", "read it again once fewer changes are under way"),
+		path: "/namespaces", fewest: 6 * 3, most: 6 * 3, want: "6 passes of 3",
+		check: resource.TestCheckResourceAttr("data.swr_namespaces.x", "namespaces.#", "250"),
+	}.test(t, fake)
 }
 
 // ---- a gateway that filters each page after paging ----

@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,32 +316,50 @@ func TestAccRetentionExecutionTasksDataSource_ListThatNeverHoldsStill(t *testing
 	fake, url := startFake(t)
 	fake.SetTasks(liveExecution, fakeapi.GenerateTasks(liveExecution.ExecutionID, 300, 1))
 	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionNeverStill, Execution: liveExecution})
-	cfg := providerConfig(url, authToken, "max_concurrent_requests = 1").tasks(liveExecution).String()
+	unsettledRead{
+		cfg: providerConfig(url, authToken, "max_concurrent_requests = 1").tasks(liveExecution).String(),
+		diag: diagPattern("Inconsistent listing of retention execution tasks", "(6 attempts)",
+			"the list kept changing while it was read", "the total changed from", "read it again once the execution has finished"),
+		// At most 6 passes a read, each of ceil(total/100) pages (total growing by
+		// one a request from 300).
+		path: "/tasks", fewest: 6 * 4, most: 6 * 5, want: "6 passes of 4 or 5",
+		check: resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
+			if n, _ := strconv.Atoi(v); n < 300 {
+				return fmt.Errorf("total %s", v)
+			}
+			return nil
+		}),
+	}.test(t, fake)
+}
+
+// unsettledRead is a read of a listing the fake changes on every request: cfg
+// fails with the diagnostic diag, having sent to path between fewest and most
+// requests (want says how many, in words); then, the fake stopped, the same
+// configuration reads and check holds.
+type unsettledRead struct {
+	cfg          string
+	diag         *regexp.Regexp
+	path         string
+	fewest, most int
+	want         string
+	check        resource.TestCheckFunc
+}
+
+func (r unsettledRead) test(t *testing.T, fake *fakeapi.Server) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				PreConfig: fake.ResetRequests,
-				Config:    cfg,
-				ExpectError: diagPattern("Inconsistent listing of retention execution tasks", "(6 attempts)",
-					"the list kept changing while it was read", "the total changed from", "read it again once the execution has finished"),
-			},
+			{PreConfig: fake.ResetRequests, Config: r.cfg, ExpectError: r.diag},
 			{
 				PreConfig: func() {
-					// At most 6 passes a read, each of ceil(total/100) pages (total
-					// growing by one a request from 300).
-					if n := fake.CountRequests("/tasks"); n < 6*4 || n > 6*5 {
-						t.Errorf("%d requests for the failed read, want 6 passes of 4 or 5", n)
+					if n := fake.CountRequests(r.path); n < r.fewest || n > r.most {
+						t.Errorf("%d requests for the failed read, want %s", n, r.want)
 					}
 					fake.SetMotion(fakeapi.Motion{})
 				},
-				Config: cfg,
-				Check: resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
-					if n, _ := strconv.Atoi(v); n < 300 {
-						return fmt.Errorf("total %s", v)
-					}
-					return nil
-				}),
+				Config: r.cfg,
+				Check:  r.check,
 			},
 		},
 	})
