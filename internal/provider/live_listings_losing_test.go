@@ -153,20 +153,12 @@ func nextNumbers(start []string, n int) []string {
 // the page requests, with a total and without; and one deleted and two created.
 // Every namespace there from start to end once, in 3 passes of 2.
 func TestAccNamespacesDataSource_ReadWhileNamespacesAreDeletedAndCreated(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		total   fakeapi.TotalMode
-		created int
-	}{
-		{"total", fakeapi.TotalFiltered, 1},
-		{"no total", fakeapi.TotalAbsent, 1},
-		{"two created", fakeapi.TotalFiltered, 2},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range fakeapi.ReplaceCases {
+		t.Run(tc.Name, func(t *testing.T) {
 			replaceListing("namespaces", "namespaces", "/namespaces", []string{fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)},
-				fakeapi.ListNamespaces, tc.created, tc.total,
+				fakeapi.ListNamespaces, tc.Created, tc.Total,
 				func(fake *fakeapi.Server) []string { return namespaceIDs(fake, 150) },
-				func(start []string) []string { return nextNumbers(start, tc.created) }, 2).test(t)
+				func(start []string) []string { return nextNumbers(start, tc.Created) }, 2).test(t)
 		})
 	}
 }
