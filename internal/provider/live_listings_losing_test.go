@@ -254,15 +254,7 @@ func requests(passes, n int) func(int, int) error {
 func TestAccRetentionExecutionTasksDataSource_PerPageFilter(t *testing.T) {
 	perPageListing("retention_execution_tasks", "tasks", "/tasks", executionArgs(liveExecution, `status = "Failed"`),
 		func(fake *fakeapi.Server) []string {
-			tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, 1000, 1)
-			var failed []string
-			for i := range tasks {
-				tasks[i].Status = "Succeed"
-				if i%10 == 9 {
-					tasks[i].Status = "Failed"
-					failed = append(failed, fmt.Sprint(tasks[i].ID))
-				}
-			}
+			tasks, failed := failedTasks(1000, 1, func(i int) bool { return i%10 == 9 })
 			fake.SetTasks(liveExecution, tasks)
 			return failed
 		}, requests(2, 2+10)).test(t)

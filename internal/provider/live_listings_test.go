@@ -166,6 +166,22 @@ func idStrings[T any](items []T, id func(T) string) []string {
 	return out
 }
 
+// failedTasks are n tasks of liveExecution (fakeapi.GenerateTasks with seed),
+// Failed where failed says and Succeed elsewhere, and the ids of the Failed, in
+// order.
+func failedTasks(n int, seed int64, failed func(i int) bool) ([]fakeapi.Task, []string) {
+	tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, n, seed)
+	var ids []string
+	for i := range tasks {
+		tasks[i].Status = "Succeed"
+		if failed(i) {
+			tasks[i].Status = "Failed"
+			ids = append(ids, fmt.Sprint(tasks[i].ID))
+		}
+	}
+	return tasks, ids
+}
+
 // exactly wants every pass to cost perPass requests and each read passesPerRead
 // passes (a read's passes are counted by the requests for offset 0).
 func exactly(passesPerRead, perPass int) func(passes, requests int) error {
@@ -237,15 +253,7 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartConcurrently(t 
 // the filter). Every task Failed at the start once, in one pass: read page after
 // page, every repeated task is explained by as many added before it.
 func TestAccRetentionExecutionTasksDataSource_ReadWhileFailedGrows(t *testing.T) {
-	tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, 1000, 7)
-	var failed []string
-	for i := range tasks {
-		tasks[i].Status = "Succeed"
-		if i%4 == 0 {
-			tasks[i].Status = "Failed"
-			failed = append(failed, fmt.Sprint(tasks[i].ID))
-		}
-	}
+	tasks, failed := failedTasks(1000, 7, func(i int) bool { return i%4 == 0 })
 	pages := len(failed)/100 + 1 // 3: a short page ends the read
 	liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
