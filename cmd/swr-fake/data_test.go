@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -37,14 +36,12 @@ func TestDataFlags_Applied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	if err := o.data.apply(fake, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
-	prefix := ts.URL + "/v2/" + fakeapi.DefaultProjectID + "/instances"
+	url := serveSample(t, func(fake *fakeapi.Server) {
+		if err := o.data.apply(fake, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	prefix := url + "/v2/" + fakeapi.DefaultProjectID + "/instances"
 	items := func(path, key string) []map[string]any {
 		_, raw := get(t, prefix+path)
 		var body map[string]json.RawMessage
@@ -65,14 +62,8 @@ func TestDataFlags_Applied(t *testing.T) {
 	if stuck["status"] != "InProgress" || stuck["start_time"] != want {
 		t.Errorf("stuck, as of 2030: %v, want start %s", stuck, want)
 	}
-	var banner strings.Builder
-	printBanner(&banner, ts.URL, o)
-	for _, line := range []string{"generated account: instances=2,namespaces=3,policies=4,runs=1,tasks=2,failure=0,seed=4",
-		"case: policy 7 of ins-demo is stuck", "times shown as of 2030-01-01T00:00:00Z"} {
-		if !strings.Contains(banner.String(), line) {
-			t.Errorf("banner lacks %q:\n%s", line, banner.String())
-		}
-	}
+	expectBanner(t, url, o, "generated account: instances=2,namespaces=3,policies=4,runs=1,tasks=2,failure=0,seed=4",
+		"case: policy 7 of ins-demo is stuck", "times shown as of 2030-01-01T00:00:00Z")
 
 	o, _ = parseFlags([]string{"-case", "stale=ins-gen-09/1"}, io.Discard)
 	if err := o.data.apply(fakeapi.New(fakeapi.Config{}), time.Now()); err == nil || !strings.Contains(err.Error(), "-case stale=ins-gen-09/1: instance ins-gen-09 not found") {

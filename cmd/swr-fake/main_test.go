@@ -46,12 +46,8 @@ func TestListingFlags(t *testing.T) {
 	if err != nil || o.quirks != want {
 		t.Fatalf("%+v %v", o.quirks, err)
 	}
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	fake.SetListingQuirks(o.quirks)
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
-	status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+	url := serveSample(t, func(fake *fakeapi.Server) { fake.SetListingQuirks(o.quirks) })
+	status, raw := get(t, url+"/v2/"+fakeapi.DefaultProjectID+
 		"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?status=Failed&limit=100&offset=200")
 	var body map[string]json.RawMessage
 	var tasks []fakeapi.Task
@@ -62,11 +58,7 @@ func TestListingFlags(t *testing.T) {
 	if _, hasTotal := body["total"]; hasTotal || len(tasks) != 100 || tasks[0].ID == 0 {
 		t.Fatalf("total present %v, %d tasks", hasTotal, len(tasks))
 	}
-	var printed strings.Builder
-	printBanner(&printed, ts.URL, o)
-	if !strings.Contains(printed.String(), "total absent, ignore filters true, ignore offset true, filter per page false") {
-		t.Errorf("banner:\n%s", printed.String())
-	}
+	expectBanner(t, url, o, "total absent, ignore filters true, ignore offset true, filter per page false")
 }
 
 // -filter-per-page: the fake pages every task, then filters the page, and
@@ -76,13 +68,9 @@ func TestListingFlags_FilterPerPage(t *testing.T) {
 	if err != nil || o.quirks != (fakeapi.ListingQuirks{FilterPerPage: true}) {
 		t.Fatalf("%+v %v", o.quirks, err)
 	}
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	fake.SetListingQuirks(o.quirks)
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
+	url := serveSample(t, func(fake *fakeapi.Server) { fake.SetListingQuirks(o.quirks) })
 	list := func(query string) (int, []fakeapi.Task) {
-		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+		status, raw := get(t, url+"/v2/"+fakeapi.DefaultProjectID+
 			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/113/tasks?limit=100"+query)
 		var body struct {
 			Total int            `json:"total"`
@@ -108,11 +96,7 @@ func TestListingFlags_FilterPerPage(t *testing.T) {
 	if failedTotal != allTotal || fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
 		t.Fatalf("total %d (of %d), Failed %v, want the Failed of the first unfiltered page %v", failedTotal, allTotal, got, want)
 	}
-	var printed strings.Builder
-	printBanner(&printed, ts.URL, o)
-	if !strings.Contains(printed.String(), "filter per page true") {
-		t.Errorf("banner:\n%s", printed.String())
-	}
+	expectBanner(t, url, o, "filter per page true")
 }
 
 func TestControlEndpoints(t *testing.T) {

@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
@@ -30,11 +28,7 @@ func TestMotionFlags(t *testing.T) {
 	if err != nil || o.motion != want {
 		t.Fatalf("%+v %v, want %+v", o.motion, err, want)
 	}
-	var printed strings.Builder
-	printBanner(&printed, "http://127.0.0.1:1", o)
-	if !strings.Contains(printed.String(), "moving: tasks-start every 3 list requests on ins-demo/platform/7/114 (40 tasks, Pending at first)") {
-		t.Errorf("banner:\n%s", printed.String())
-	}
+	expectBanner(t, "http://127.0.0.1:1", o, "moving: tasks-start every 3 list requests on ins-demo/platform/7/114 (40 tasks, Pending at first)")
 }
 
 // A fake started with -move tasks-start moves the sample's running execution 114:
@@ -44,13 +38,9 @@ func TestMotionFlags_MoveTheSampleExecution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	fake.SetMotion(o.motion)
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
+	url := serveSample(t, func(fake *fakeapi.Server) { fake.SetMotion(o.motion) })
 	list := func() []fakeapi.Task {
-		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+
+		status, raw := get(t, url+"/v2/"+fakeapi.DefaultProjectID+
 			"/instances/ins-demo/namespaces/platform/retention/policies/7/executions/114/tasks?limit=100")
 		var body struct {
 			Total int            `json:"total"`
@@ -86,11 +76,7 @@ func TestMotionFlags_ReplaceAndLeave(t *testing.T) {
 	if err != nil || o.motion != want {
 		t.Fatalf("%+v %v, want %+v", o.motion, err, want)
 	}
-	var printed strings.Builder
-	printBanner(&printed, "http://127.0.0.1:1", o)
-	if !strings.Contains(printed.String(), "moving: replace every 2 list requests on ins-demo/platform/7/114 (namespaces, at 10, 2 created a step)") {
-		t.Errorf("banner:\n%s", printed.String())
-	}
+	expectBanner(t, "http://127.0.0.1:1", o, "moving: replace every 2 list requests on ins-demo/platform/7/114 (namespaces, at 10, 2 created a step)")
 	o, err = parseFlags([]string{"-move", "leave", "-move-list", "instances", "-move-at", "1"}, io.Discard)
 	if err != nil || o.motion.Kind != fakeapi.MotionLeave || o.motion.List != fakeapi.ListInstances || o.motion.At != 1 || o.motion.Created != 0 {
 		t.Fatalf("%+v %v", o.motion, err)
@@ -104,13 +90,9 @@ func TestMotionFlags_LeaveMovesTheSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	fake.SetMotion(o.motion)
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
+	url := serveSample(t, func(fake *fakeapi.Server) { fake.SetMotion(o.motion) })
 	running := func() int {
-		status, raw := get(t, ts.URL+"/v2/"+fakeapi.DefaultProjectID+"/instances?status=Running&limit=100")
+		status, raw := get(t, url+"/v2/"+fakeapi.DefaultProjectID+"/instances?status=Running&limit=100")
 		var body struct {
 			Total int `json:"total"`
 		}

@@ -28,11 +28,7 @@ func TestHelp_DescribesTheSampleDataAsServed(t *testing.T) {
 		}
 	}
 
-	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
-	fake.SeedSample()
-	ts := httptest.NewServer(handler(fake))
-	defer ts.Close()
-	base := ts.URL + "/v2/" + fakeapi.DefaultProjectID + "/instances"
+	base := serveSample(t, nil) + "/v2/" + fakeapi.DefaultProjectID + "/instances"
 	var instances []fakeapi.Instance
 	getList(t, base, "instances", &instances)
 	executions := 0
@@ -110,6 +106,34 @@ func getList(t *testing.T, url, field string, v any) {
 	joined, _ := json.Marshal(all)
 	if err := json.Unmarshal(joined, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// serveSample serves, until the test ends, a fake seeded with the sample that
+// setup (when not nil) then changes as the flags under test would, and returns
+// its URL.
+func serveSample(t *testing.T, setup func(*fakeapi.Server)) string {
+	t.Helper()
+	fake := fakeapi.New(fakeapi.Config{Tokens: []string{"t"}})
+	fake.SeedSample()
+	if setup != nil {
+		setup(fake)
+	}
+	ts := httptest.NewServer(handler(fake))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// expectBanner asserts that the banner of a fake at base started with o says
+// each of lines.
+func expectBanner(t *testing.T, base string, o options, lines ...string) {
+	t.Helper()
+	var banner strings.Builder
+	printBanner(&banner, base, o)
+	for _, line := range lines {
+		if !strings.Contains(banner.String(), line) {
+			t.Errorf("banner lacks %q:\n%s", line, banner.String())
+		}
 	}
 }
 

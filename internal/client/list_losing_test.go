@@ -113,17 +113,9 @@ func idsOfTasks(tasks []Task) []int64 {
 // there from start to end once, in three sequential passes of 2 (the first lists
 // the deleted one, the second does not, the third confirms the second).
 func TestListNamespaces_DeletionAndCreationMissNothing(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		total   fakeapi.TotalMode
-		created int
-	}{
-		{"total, 1 deleted 1 created", fakeapi.TotalFiltered, 1},
-		{"no total, 1 deleted 1 created", fakeapi.TotalAbsent, 1},
-		{"total, 1 deleted 2 created", fakeapi.TotalFiltered, 2},
-	} {
+	for _, tc := range fakeapi.ReplaceCases {
 		for _, concurrency := range []int{1, 4} {
-			where := fmt.Sprintf("%s, P=%d", tc.name, concurrency)
+			where := fmt.Sprintf("%s, P=%d", tc.Name, concurrency)
 			fake, url := startFake(t)
 			var namespaces []fakeapi.Namespace
 			var must []int64
@@ -135,8 +127,8 @@ func TestListNamespaces_DeletionAndCreationMissNothing(t *testing.T) {
 				}
 			}
 			fake.SetNamespaces("ins-1", namespaces)
-			fake.SetListingQuirks(fakeapi.ListingQuirks{Total: tc.total})
-			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionReplace, List: fakeapi.ListNamespaces, At: 49, Created: tc.created,
+			fake.SetListingQuirks(fakeapi.ListingQuirks{Total: tc.Total})
+			fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionReplace, List: fakeapi.ListNamespaces, At: 49, Created: tc.Created,
 				Every: 2, Steps: 1, Execution: fakeapi.ExecutionKey{InstanceID: "ins-1"}})
 			c := newTestClient(t, url, func(cfg *Config) { cfg.MaxConcurrentRequests = concurrency })
 			got, err := c.ListNamespaces(context.Background(), ListNamespacesInput{InstanceID: "ins-1"})

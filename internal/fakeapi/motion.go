@@ -96,6 +96,23 @@ var MotionLists = map[MotionKind][]MotionList{
 	MotionLeave:   {ListTasks, ListInstances, ListNamespaces},
 }
 
+// ReplaceCase is one way MotionReplace changes a listing while it is read: with
+// a total or without (Total), and how many items it creates for the one it
+// deletes (Created).
+type ReplaceCase struct {
+	Name    string
+	Total   TotalMode
+	Created int
+}
+
+// ReplaceCases are the deletions and creations a read must miss nothing
+// through, one set for the client's pager and the data sources' tests.
+var ReplaceCases = []ReplaceCase{
+	{"total, 1 deleted 1 created", TotalFiltered, 1},
+	{"no total, 1 deleted 1 created", TotalAbsent, 1},
+	{"total, 1 deleted 2 created", TotalFiltered, 2},
+}
+
 func (k MotionKind) String() string { return enumName(k, motionNames, "MotionKind") }
 
 // ParseMotionKind reads a MotionKind by its name.

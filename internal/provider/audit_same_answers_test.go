@@ -8,30 +8,13 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/swr-iac/terraform-provider-swr/internal/e2e/bench"
 	"github.com/swr-iac/terraform-provider-swr/internal/fakeapi"
 )
 
-// auditDataSourceOutputs applies swr_retention_audit with the provider settings
-// of the chain, and outputs its lists whole.
-const auditDataSourceOutputs = `
-terraform {
-  required_providers {
-    swr = { source = "swr-iac/swr" }
-  }
-}
-
-variable "region" { type = string }
-variable "endpoint" { type = string }
-
-provider "swr" {
-  region       = var.region
-  endpoint     = var.endpoint
-  iam_endpoint = var.endpoint
-}
-
-data "swr_retention_audit" "account" {}
-
-output "instances" { value = data.swr_retention_audit.account.instances }
+// auditDataSourceOutputs are the lists of swr_retention_audit, whole, as outputs
+// of bench.AuditDataSourceConfig (the chain's provider settings and variables).
+const auditDataSourceOutputs = `output "instances" { value = data.swr_retention_audit.account.instances }
 output "namespaces_without_enabled_policy" { value = data.swr_retention_audit.account.namespaces_without_enabled_policy }
 output "findings" { value = data.swr_retention_audit.account.findings }
 output "policies" { value = data.swr_retention_audit.account.policies }
@@ -92,7 +75,7 @@ func TestAccAudit_SameAnswersAsTheChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	chain, _ := applied(newCLIWorkdir(t, string(chainSrc), vars), "fail_on_failure=false")
-	ds, _ := applied(newCLIWorkdir(t, auditDataSourceOutputs, vars))
+	ds, _ := applied(newCLIWorkdir(t, bench.AuditDataSourceConfig(auditDataSourceOutputs), vars), "fail_on_failure=false")
 	got := chainShapedAnswers(t, ds)
 
 	for name, value := range map[string]any{"namespaces_without_enabled_policy": got.unprotected, "failed_policies": got.failed, "versions_removed": got.removed} {

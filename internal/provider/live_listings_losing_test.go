@@ -153,20 +153,12 @@ func nextNumbers(start []string, n int) []string {
 // the page requests, with a total and without; and one deleted and two created.
 // Every namespace there from start to end once, in 3 passes of 2.
 func TestAccNamespacesDataSource_ReadWhileNamespacesAreDeletedAndCreated(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		total   fakeapi.TotalMode
-		created int
-	}{
-		{"total", fakeapi.TotalFiltered, 1},
-		{"no total", fakeapi.TotalAbsent, 1},
-		{"two created", fakeapi.TotalFiltered, 2},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range fakeapi.ReplaceCases {
+		t.Run(tc.Name, func(t *testing.T) {
 			replaceListing("namespaces", "namespaces", "/namespaces", []string{fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)},
-				fakeapi.ListNamespaces, tc.created, tc.total,
+				fakeapi.ListNamespaces, tc.Created, tc.Total,
 				func(fake *fakeapi.Server) []string { return namespaceIDs(fake, 150) },
-				func(start []string) []string { return nextNumbers(start, tc.created) }, 2).test(t)
+				func(start []string) []string { return nextNumbers(start, tc.Created) }, 2).test(t)
 		})
 	}
 }
@@ -220,28 +212,13 @@ func TestAccNamespacesDataSource_ListThatKeepsLosingItems(t *testing.T) {
 	fake, url := startFake(t)
 	fake.SetNamespaces(liveExecution.InstanceID, namespacesFixture(250))
 	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionReplace, List: fakeapi.ListNamespaces, At: 10, Execution: liveExecution})
-	cfg := providerConfig(url, authToken, "max_concurrent_requests = 1").data("namespaces", "x", fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)).String()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: fake.ResetRequests,
-				Config:    cfg,
-				ExpectError: diagPattern("Inconsistent listing of namespaces", "(6 attempts)",
-					"the list kept changing while it was read", "were gone from the next", "read it again once fewer changes are under way"),
-			},
-			{
-				PreConfig: func() {
-					if n := fake.CountRequests("/namespaces"); n != 6*3 {
-						t.Errorf("%d requests for the failed read, want 6 passes of 3", n)
-					}
-					fake.SetMotion(fakeapi.Motion{})
-				},
-				Config: cfg,
-				Check:  resource.TestCheckResourceAttr("data.swr_namespaces.x", "namespaces.#", "250"),
-			},
-		},
-	})
+	unsettledRead{
+		cfg: providerConfig(url, authToken, "max_concurrent_requests = 1").data("namespaces", "x", fmt.Sprintf("instance_id = %q", liveExecution.InstanceID)).String(),
+		diag: diagPattern("Inconsistent listing of namespaces", "(6 attempts)",
+			"the list kept changing while it was read", "were gone from the next", "read it again once fewer changes are under way"),
+		path: "/namespaces", fewest: 6 * 3, most: 6 * 3, want: "6 passes of 3",
+		check: resource.TestCheckResourceAttr("data.swr_namespaces.x", "namespaces.#", "250"),
+	}.test(t, fake)
 }
 
 // ---- a gateway that filters each page after paging ----
@@ -277,15 +254,7 @@ func requests(passes, n int) func(int, int) error {
 func TestAccRetentionExecutionTasksDataSource_PerPageFilter(t *testing.T) {
 	perPageListing("retention_execution_tasks", "tasks", "/tasks", executionArgs(liveExecution, `status = "Failed"`),
 		func(fake *fakeapi.Server) []string {
-			tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, 1000, 1)
-			var failed []string
-			for i := range tasks {
-				tasks[i].Status = "Succeed"
-				if i%10 == 9 {
-					tasks[i].Status = "Failed"
-					failed = append(failed, fmt.Sprint(tasks[i].ID))
-				}
-			}
+			tasks, failed := failedTasks(1000, 1, func(i int) bool { return i%10 == 9 })
 			fake.SetTasks(liveExecution, tasks)
 			return failed
 		}, requests(2, 2+10)).test(t)

@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -165,6 +166,22 @@ func idStrings[T any](items []T, id func(T) string) []string {
 	return out
 }
 
+// failedTasks are n tasks of liveExecution (fakeapi.GenerateTasks with seed),
+// Failed where failed says and Succeed elsewhere, and the ids of the Failed, in
+// order.
+func failedTasks(n int, seed int64, failed func(i int) bool) ([]fakeapi.Task, []string) {
+	tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, n, seed)
+	var ids []string
+	for i := range tasks {
+		tasks[i].Status = "Succeed"
+		if failed(i) {
+			tasks[i].Status = "Failed"
+			ids = append(ids, fmt.Sprint(tasks[i].ID))
+		}
+	}
+	return tasks, ids
+}
+
 // exactly wants every pass to cost perPass requests and each read passesPerRead
 // passes (a read's passes are counted by the requests for offset 0).
 func exactly(passesPerRead, perPass int) func(passes, requests int) error {
@@ -236,15 +253,7 @@ func TestAccRetentionExecutionTasksDataSource_ReadWhileTasksStartConcurrently(t 
 // the filter). Every task Failed at the start once, in one pass: read page after
 // page, every repeated task is explained by as many added before it.
 func TestAccRetentionExecutionTasksDataSource_ReadWhileFailedGrows(t *testing.T) {
-	tasks := fakeapi.GenerateTasks(liveExecution.ExecutionID, 1000, 7)
-	var failed []string
-	for i := range tasks {
-		tasks[i].Status = "Succeed"
-		if i%4 == 0 {
-			tasks[i].Status = "Failed"
-			failed = append(failed, fmt.Sprint(tasks[i].ID))
-		}
-	}
+	tasks, failed := failedTasks(1000, 7, func(i int) bool { return i%4 == 0 })
 	pages := len(failed)/100 + 1 // 3: a short page ends the read
 	liveListing{
 		kind: "retention_execution_tasks", listAttr: "tasks", pathSuffix: "/tasks", totalAttr: "total",
@@ -315,32 +324,50 @@ func TestAccRetentionExecutionTasksDataSource_ListThatNeverHoldsStill(t *testing
 	fake, url := startFake(t)
 	fake.SetTasks(liveExecution, fakeapi.GenerateTasks(liveExecution.ExecutionID, 300, 1))
 	fake.SetMotion(fakeapi.Motion{Kind: fakeapi.MotionNeverStill, Execution: liveExecution})
-	cfg := providerConfig(url, authToken, "max_concurrent_requests = 1").tasks(liveExecution).String()
+	unsettledRead{
+		cfg: providerConfig(url, authToken, "max_concurrent_requests = 1").tasks(liveExecution).String(),
+		diag: diagPattern("Inconsistent listing of retention execution tasks", "(6 attempts)",
+			"the list kept changing while it was read", "the total changed from", "read it again once the execution has finished"),
+		// At most 6 passes a read, each of ceil(total/100) pages (total growing by
+		// one a request from 300).
+		path: "/tasks", fewest: 6 * 4, most: 6 * 5, want: "6 passes of 4 or 5",
+		check: resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
+			if n, _ := strconv.Atoi(v); n < 300 {
+				return fmt.Errorf("total %s", v)
+			}
+			return nil
+		}),
+	}.test(t, fake)
+}
+
+// unsettledRead is a read of a listing the fake changes on every request: cfg
+// fails with the diagnostic diag, having sent to path between fewest and most
+// requests (want says how many, in words); then, the fake stopped, the same
+// configuration reads and check holds.
+type unsettledRead struct {
+	cfg          string
+	diag         *regexp.Regexp
+	path         string
+	fewest, most int
+	want         string
+	check        resource.TestCheckFunc
+}
+
+func (r unsettledRead) test(t *testing.T, fake *fakeapi.Server) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				PreConfig: fake.ResetRequests,
-				Config:    cfg,
-				ExpectError: diagPattern("Inconsistent listing of retention execution tasks", "(6 attempts)",
-					"the list kept changing while it was read", "the total changed from", "read it again once the execution has finished"),
-			},
+			{PreConfig: fake.ResetRequests, Config: r.cfg, ExpectError: r.diag},
 			{
 				PreConfig: func() {
-					// At most 6 passes a read, each of ceil(total/100) pages (total
-					// growing by one a request from 300).
-					if n := fake.CountRequests("/tasks"); n < 6*4 || n > 6*5 {
-						t.Errorf("%d requests for the failed read, want 6 passes of 4 or 5", n)
+					if n := fake.CountRequests(r.path); n < r.fewest || n > r.most {
+						t.Errorf("%d requests for the failed read, want %s", n, r.want)
 					}
 					fake.SetMotion(fakeapi.Motion{})
 				},
-				Config: cfg,
-				Check: resource.TestCheckResourceAttrWith(tasksAddress, "total", func(v string) error {
-					if n, _ := strconv.Atoi(v); n < 300 {
-						return fmt.Errorf("total %s", v)
-					}
-					return nil
-				}),
+				Config: r.cfg,
+				Check:  r.check,
 			},
 		},
 	})

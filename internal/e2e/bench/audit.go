@@ -90,7 +90,7 @@ func RunAudit(ctx context.Context, o AuditOptions) ([]AuditResult, error) {
 	if err := os.MkdirAll(dsDir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dsDir, "main.tf"), []byte(auditDataSourceConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dsDir, "main.tf"), []byte(AuditDataSourceConfig(auditEnabledPoliciesOutput)), 0o600); err != nil {
 		return nil, err
 	}
 	sources := map[string]string{WayChain: chainDir, WayDataSource: dsDir}
@@ -137,10 +137,13 @@ func ChainExample(root string) (string, error) {
 	return "", errors.New("no HCL chain audit in examples/account-audit-hcl or examples/account-audit")
 }
 
-// auditDataSourceConfig is the data source with the chain's provider settings
-// and variables (the token comes from HW_AUTH_TOKEN), and an output of the
-// count of policies it judged (which is checked).
-const auditDataSourceConfig = `terraform {
+// AuditDataSourceConfig is swr_retention_audit with the HCL chain's provider
+// settings and variables (the token comes from HW_AUTH_TOKEN; fail_on_failure is
+// declared, unused, so that one set of -var flags applies both ways), followed by
+// the outputs given. The benchmark and the provider's test that the two ways
+// give the same answers apply it, each with its own outputs.
+func AuditDataSourceConfig(outputs string) string {
+	return `terraform {
   required_providers {
     swr = { source = "swr-iac/swr" }
   }
@@ -158,7 +161,12 @@ provider "swr" {
 
 data "swr_retention_audit" "account" {}
 
-output "enabled_policies" {
+` + outputs
+}
+
+// auditEnabledPoliciesOutput is the benchmark's output of the data source: the
+// count of policies it judged (which is checked).
+const auditEnabledPoliciesOutput = `output "enabled_policies" {
   value = length([for p in data.swr_retention_audit.account.policies : p if p.enabled])
 }
 `

@@ -71,12 +71,7 @@ var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
 func testGatePlan(t *testing.T, h *harness, s snippet) {
 	for _, method := range []string{authToken, authAKSK, authPassword} {
 		t.Run(method, func(t *testing.T) {
-			c := newCredentials(t)
-			_, url := sampleFake(t, c)
-			dir := h.workdir(t, "audit")
-			trace := map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH": filepath.Join(dir, "trace.log")}
-			gateOn := h.env(url, merged(c.env(method), trace))
-			gateOff := h.env(url, merged(c.env(method), trace, map[string]string{"TF_VAR_fail_on_failure": "false"}))
+			c, dir, gateOn, gateOff := gateSetup(t, h, method)
 
 			failed := bash(t, dir, gateOn, true, s.text)
 			if text := oneLine(failed.output); failed.status != 1 || !strings.Contains(text, "retention audit failed: see the error above") ||
@@ -133,21 +128,33 @@ func testGatePlan(t *testing.T, h *harness, s snippet) {
 	}
 }
 
+// gateSetup is the setting of one run of a gate snippet: new credentials, a
+// fake of the sample that accepts them, a copy of examples/audit, and the
+// environments with method's credentials and the CLI's trace log (trace.log) on,
+// the gate on and the gate off (TF_VAR_fail_on_failure=false).
+func gateSetup(t *testing.T, h *harness, method string) (c credentials, dir string, gateOn, gateOff []string) {
+	t.Helper()
+	c = newCredentials(t)
+	_, url := sampleFake(t, c)
+	dir = h.workdir(t, "audit")
+	trace := map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH": filepath.Join(dir, "trace.log")}
+	gateOn = h.env(url, merged(c.env(method), trace))
+	gateOff = h.env(url, merged(c.env(method), trace, map[string]string{"TF_VAR_fail_on_failure": "false"}))
+	return c, dir, gateOn, gateOff
+}
+
 // The gate's apply variant: on the sample the apply is the gate (exit 1); with
 // the gate off, output -json holds the outputs, and neither the state nor any
 // other file holds a secret.
 func testGateApply(t *testing.T, h *harness, s snippet) {
 	for _, method := range []string{authToken, authAKSK, authPassword} {
 		t.Run(method, func(t *testing.T) {
-			c := newCredentials(t)
-			_, url := sampleFake(t, c)
-			dir := h.workdir(t, "audit")
-			trace := map[string]string{"TF_LOG": "TRACE", "TF_LOG_PATH": filepath.Join(dir, "trace.log")}
-			failed := bash(t, dir, h.env(url, merged(c.env(method), trace)), true, s.text)
+			c, dir, gateOn, gateOff := gateSetup(t, h, method)
+			failed := bash(t, dir, gateOn, true, s.text)
 			if failed.status != 1 || !strings.Contains(oneLine(failed.output), "ended Failed, with") {
 				t.Fatalf("on a failed run the apply snippet exited %d; want 1 with the finding", failed.status)
 			}
-			passed := bash(t, dir, h.env(url, merged(c.env(method), trace, map[string]string{"TF_VAR_fail_on_failure": "false"})), true, s.text)
+			passed := bash(t, dir, gateOff, true, s.text)
 			if passed.status != 0 {
 				t.Fatalf("with the gate off the apply snippet exited %d", passed.status)
 			}
