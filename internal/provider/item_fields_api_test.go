@@ -169,7 +169,7 @@ func TestItemValues_EachAPIFieldLandsInItsAttribute(t *testing.T) {
 			},
 			want: map[string]any{
 				"id": int64(113), "policy_id": int64(7), "dry_run": true, "status": "Succeed", "trigger": "manual",
-				"start_time": "2024-03-01T10:00:00Z", "end_time": "2024-03-01T10:05:00Z",
+				"start_time": "2024-03-01T10:00:00Z", "end_time": "2024-03-01T10:05:00Z", "failed": false,
 			},
 		},
 		{
@@ -183,7 +183,7 @@ func TestItemValues_EachAPIFieldLandsInItsAttribute(t *testing.T) {
 			want: map[string]any{
 				"id": int64(501), "execution_id": int64(113), "repository": "platform/api", "job_id": "a1b2c3", "status": "Failed",
 				"status_code": int64(3), "status_revision": int64(1709287200), "start_time": "2024-03-01T10:00:00Z",
-				"end_time": "2024-03-01T10:02:00Z", "total": int64(40), "retained": int64(25),
+				"end_time": "2024-03-01T10:02:00Z", "total": int64(40), "retained": int64(25), "failed": true,
 			},
 		},
 		{
