@@ -300,3 +300,30 @@ func TestPager_ListingOfExactlyTheBoundIsRead(t *testing.T) {
 		t.Errorf("%d passes, want 2", passes)
 	}
 }
+
+// Two passes that moved differently only on their last page are no repeated
+// inconsistency: a list without a total whose short last page repeats one item
+// in the first pass and two in the second is read whole after the second (which
+// listed nothing new), not failed.
+func TestPager_PassesThatDifferOnlyOnTheLastPage(t *testing.T) {
+	all := items(250)
+	passes := 0
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		if offset == 0 {
+			passes++
+		}
+		from := offset
+		if offset == 200 {
+			from -= passes // repeats the last item of page 1, then the last two
+		}
+		return Page[item]{NoTotal: true, Items: all[min(from, len(all)):min(from+limit, len(all))]}, nil
+	}
+	got, err := listing[item, int64]{what: "tasks", concurrency: 1, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, "moved on the last page", got, 250)
+	if passes != 2 {
+		t.Errorf("%d passes, want 2", passes)
+	}
+}
