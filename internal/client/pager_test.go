@@ -285,3 +285,23 @@ func TestPager_CancelledMidListingSaysSo(t *testing.T) {
 		t.Errorf("got %v, want the cancellation with the request's error", err)
 	}
 }
+
+// A listing that can lose items and loses three between every two passes fails
+// after maxPasses naming the first of the last three gone and how many more.
+func TestPager_LosingListingNamesWhatWentFromTheLastPass(t *testing.T) {
+	all := items(250)
+	passes := 0
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		if offset == 0 {
+			passes++
+		}
+		list := all[3*(passes-1):] // each pass 3 fewer from the front
+		return Page[item]{Total: len(list), Items: list[min(offset, len(list)):min(offset+limit, len(list))]}, nil
+	}
+	_, err := listing[item, int64]{what: "things", concurrency: 1, canLose: true, fetch: fetch, id: idOf}.read(context.Background())
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || inconsistent.Attempts != maxPasses ||
+		!strings.Contains(err.Error(), "(id 13 and 2 more listed by one pass were gone from the next)") {
+		t.Errorf("got %v, want ids 13 to 15 gone after %d passes", err, maxPasses)
+	}
+}
