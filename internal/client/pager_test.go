@@ -305,3 +305,29 @@ func TestPager_LosingListingNamesWhatWentFromTheLastPass(t *testing.T) {
 		t.Errorf("got %v, want ids 13 to 15 gone after %d passes", err, maxPasses)
 	}
 }
+
+// A filtered short page whose own total does not reach past it is no probe: items
+// on a page after it are a list that moved (here the same way on every read, so
+// an inconsistency), not an API that filters each page after paging, and the
+// listing is not read unfiltered.
+func TestPager_ShortPageWhoseTotalEndsThereIsNoProbe(t *testing.T) {
+	filtered := func(_ context.Context, offset, _ int) (Page[item], error) {
+		switch offset {
+		case 0:
+			return Page[item]{Total: 1000, Items: items(100)}, nil
+		case 100:
+			return Page[item]{Total: 200, Items: items(150)[100:]}, nil
+		}
+		return Page[item]{Total: 1000, Items: items(offset + 100)[offset:]}, nil
+	}
+	unfilteredRead := false
+	unfiltered := &listing[item, int64]{what: "things", concurrency: 4, id: idOf, fetch: func(context.Context, int, int) (Page[item], error) {
+		unfilteredRead = true
+		return Page[item]{}, nil
+	}}
+	_, err := listing[item, int64]{what: "things", concurrency: 4, filtered: true, unfiltered: unfiltered, fetch: filtered, id: idOf}.read(context.Background())
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || unfilteredRead || !strings.Contains(err.Error(), "total changed from 1000 to 200") {
+		t.Errorf("got %v (read unfiltered: %v), want the total's change", err, unfilteredRead)
+	}
+}
