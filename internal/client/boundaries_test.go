@@ -346,6 +346,7 @@ func TestAttemptTimeoutTransport_ReadsOneBytePastTheLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = readAllLimited(resp.Body, 4)
+		resp.Body.Close()
 		if (err != nil) != tc.tooLarge {
 			t.Errorf("body %q: %v, want too large %v", tc.body, err, tc.tooLarge)
 		}
