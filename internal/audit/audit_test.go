@@ -208,6 +208,13 @@ func TestRun_FailedRun(t *testing.T) {
 				if f.ExecutionID != 10 || f.ExecutionStatus != tc.runStatus || !reflect.DeepEqual(f.Repositories, tc.wantRepos) || f.PolicyID != 1 || f.PolicyName != "keep-1" {
 					t.Errorf("finding %+v, want execution 10 %s with %v", f, tc.runStatus, tc.wantRepos)
 				}
+				wantDetail := "(no task failed)"
+				if len(tc.wantRepos) > 0 {
+					wantDetail = "(1 failed task: " + tc.wantRepos[0] + ")"
+				}
+				if !strings.HasSuffix(f.Message, wantDetail) {
+					t.Errorf("message %q, want it to end %q", f.Message, wantDetail)
+				}
 				if all && r.Policies[0].VersionsRemoved != 2 {
 					t.Errorf("versions removed %d, want 2", r.Policies[0].VersionsRemoved)
 				}

@@ -257,6 +257,23 @@ func TestProjectLookup_MatchesByName(t *testing.T) {
 	}
 }
 
+// An IAM that ignores the name filter for an account of many projects: the error
+// counts them all and quotes the first maxOtherProjects.
+func TestProjectLookup_QuotesAtMostFiveOtherProjects(t *testing.T) {
+	extra := []string{"p-1", "p-2", "p-3", "p-4", "p-5", "p-6"}
+	fake, url := fakeapi.Start(t, fakeapi.Config{Tokens: []string{testToken}, Region: "cn-east-3", ExtraProjects: extra})
+	if err := fake.SetAnswers(fakeapi.Answers{IAMIgnoresName: true}); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, url, func(c *Config) { c.ProjectID = ""; c.Region = "cn-north-4" })
+	_, err := c.ProjectID(context.Background())
+	var lookupErr *ProjectLookupError
+	if !errors.As(err, &lookupErr) || lookupErr.OthersTotal != 7 || len(lookupErr.Others) != maxOtherProjects ||
+		!strings.Contains(err.Error(), "it listed 7 other project(s)") || !strings.Contains(err.Error(), " and 2 more") {
+		t.Fatalf("err %v (%+v)", err, lookupErr)
+	}
+}
+
 // IAM's project answer is held to the same rules as a listing.
 func TestProjectLookup_RefusesAnswersThatAreNotListings(t *testing.T) {
 	for body, want := range map[string]string{

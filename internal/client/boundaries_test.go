@@ -325,3 +325,30 @@ func TestJitteredExponential_Edges(t *testing.T) {
 		}
 	}
 }
+
+// The attempt's transport reads one byte past the limit of a body, so that what
+// reads the body next (readAllLimited) can tell a body one byte too large from one
+// that fits: never a body cut silently to the limit.
+func TestAttemptTimeoutTransport_ReadsOneBytePastTheLimit(t *testing.T) {
+	for _, tc := range []struct {
+		body     string
+		tooLarge bool
+	}{{"1234", false}, {"12345", true}, {"123456", true}} {
+		rt := attemptTimeoutTransport{timeout: time.Minute, maxBody: 4, next: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader(tc.body))}, nil
+		})}
+		req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = readAllLimited(resp.Body, 4)
+		resp.Body.Close()
+		if (err != nil) != tc.tooLarge {
+			t.Errorf("body %q: %v, want too large %v", tc.body, err, tc.tooLarge)
+		}
+	}
+}

@@ -218,3 +218,112 @@ func TestPager_ListingIsBoundedAsAWhole(t *testing.T) {
 		}
 	}
 }
+
+// A listing without a total that only reorders while it is read (a task starting
+// at every request, none added) is complete once a pass lists no id the passes
+// before had not: read page after page (3 requests a pass), the first pass skips
+// the tasks that moved ahead of it, the second lists them, and the third, which
+// lists nothing new, ends the read.
+func TestPager_ReorderWithoutTotalEndsWhenAPassListsNothingNew(t *testing.T) {
+	api := newMovingAPI(250, 1, startOne)
+	api.noTotal = true
+	got, err := listing[item, int64]{what: "tasks", concurrency: 1, fetch: api.fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 250 {
+		t.Fatalf("%d tasks, want 250", len(got))
+	}
+	wantEachOnce(t, "reordering without a total", got, 250)
+	if api.calls != 3*3 {
+		t.Errorf("%d requests, want three passes of 3", api.calls)
+	}
+}
+
+// From the third pass on, a listing that moved is read page after page, whatever
+// the concurrency: here a list without a total whose first two passes (6
+// requests each at concurrency 4: the short page at offset 200, then 3 more in
+// flight) repeat an item and skip another, the second with an item added, and
+// whose third holds still: 3 requests, one at a time.
+func TestPager_ThirdPassIsReadPageAfterPage(t *testing.T) {
+	var (
+		mu       sync.Mutex
+		passes   int
+		requests int
+	)
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		mu.Lock()
+		defer mu.Unlock()
+		requests++
+		if offset == 0 {
+			passes++
+		}
+		list := items(250 + min(passes-1, 1))
+		from := offset
+		if passes < 3 && offset == 100 {
+			from = 99 // repeats the last item of page 0 and skips id 200
+		}
+		return Page[item]{NoTotal: true, Items: append([]item(nil), list[min(from, len(list)):min(from+limit, len(list))]...)}, nil
+	}
+	got, err := listing[item, int64]{what: "tasks", concurrency: 4, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, "third pass", got, 251)
+	if requests != 6+6+3 {
+		t.Errorf("%d requests, want 6 + 6 + 3", requests)
+	}
+}
+
+// The bound is on more than MaxListItems: a listing of exactly MaxListItems
+// whose two passes each repeat one item and skip another (a different one) is
+// read whole.
+func TestPager_ListingOfExactlyTheBoundIsRead(t *testing.T) {
+	all := items(MaxListItems)
+	passes := 0
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		if offset == 0 {
+			passes++
+		}
+		from := offset
+		if offset == 100*passes {
+			from-- // repeats the item before the page and skips the page's last
+		}
+		return Page[item]{Total: MaxListItems, Items: all[from : from+limit]}, nil
+	}
+	got, err := listing[item, int64]{what: "tasks", concurrency: 1, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, "exactly the bound", got, MaxListItems)
+	if passes != 2 {
+		t.Errorf("%d passes, want 2", passes)
+	}
+}
+
+// Two passes that moved differently only on their last page are no repeated
+// inconsistency: a list without a total whose short last page repeats one item
+// in the first pass and two in the second is read whole after the second (which
+// listed nothing new), not failed.
+func TestPager_PassesThatDifferOnlyOnTheLastPage(t *testing.T) {
+	all := items(250)
+	passes := 0
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		if offset == 0 {
+			passes++
+		}
+		from := offset
+		if offset == 200 {
+			from -= passes // repeats the last item of page 1, then the last two
+		}
+		return Page[item]{NoTotal: true, Items: all[min(from, len(all)):min(from+limit, len(all))]}, nil
+	}
+	got, err := listing[item, int64]{what: "tasks", concurrency: 1, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, "moved on the last page", got, 250)
+	if passes != 2 {
+		t.Errorf("%d passes, want 2", passes)
+	}
+}

@@ -104,6 +104,41 @@ func TestPager_InconsistentListings(t *testing.T) {
 		}
 	}
 
+	// What names a later page names it by its offset (page 1 at 100); read page
+	// after page where the pages' arrival order decides what is named.
+	for _, tc := range []struct {
+		name        string
+		concurrency int
+		corrupt     func(call, offset int, p *Page[item])
+		reason      string
+	}{
+		{"same id on pages 1 and 2", 1, func(_, offset int, p *Page[item]) {
+			if offset == 200 {
+				p.Items[0].id = 101
+			}
+		}, "id 101 was listed on the pages at offsets 100 and 200"},
+		{"page 2 repeating page 1", 1, func(_, offset int, p *Page[item]) {
+			if offset == 200 {
+				p.Items = items(200)[100:]
+			}
+		}, "the page at offset 200 repeats the page at offset 100"},
+		// Without a total, pages past a short one are in flight: page 2 full after
+		// a short page 1, on every read.
+		{"items after a short page 1", 4, func(_, offset int, p *Page[item]) {
+			p.NoTotal = true
+			if offset == 100 {
+				p.Items = p.Items[:50]
+			}
+		}, "the page at offset 200 held 100 items after a short page at offset 100"},
+	} {
+		api := &scriptedAPI{items: items(300), corrupt: tc.corrupt}
+		_, err := listAll(context.Background(), "things", tc.concurrency, api.fetch, idOf)
+		var inconsistent *InconsistentListError
+		if !errors.As(err, &inconsistent) || !strings.Contains(inconsistent.Reason, tc.reason) {
+			t.Errorf("%s: %v; want a reason with %q", tc.name, err, tc.reason)
+		}
+	}
+
 	// A listing that changes once, then settles, is read again and returned whole.
 	api := &scriptedAPI{items: items(250), corrupt: func(call, offset int, p *Page[item]) {
 		if call == 2 {
@@ -198,5 +233,101 @@ func TestPager_ChecksPagesAgainstTheLimitItAskedFor(t *testing.T) {
 	_, err = listing[item, int64]{what: "things", concurrency: 1, limit: 10, fetch: long.fetch, id: idOf}.read(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "the page at offset 10 held 11 items, more than the limit 10") {
 		t.Errorf("a page of 11 for limit 10: %v", err)
+	}
+}
+
+// A filtered listing with no match whose probed page reports a larger total:
+// read page after page, the list only grew, and the one pass is the answer
+// (empty); read concurrently, nothing proves that, the pass is read again, and
+// the same disagreement twice is an API answering wrongly; one that can lose
+// items is confirmed by a second pass.
+func TestPager_FilteredEmptyPagesWhoseTotalsDisagree(t *testing.T) {
+	fetch := func(_ context.Context, offset, _ int) (Page[item], error) {
+		return Page[item]{Total: 150 + offset/10}, nil
+	}
+	got, err := listing[item, int64]{what: "things", concurrency: 1, filtered: true, fetch: fetch, id: idOf}.read(context.Background())
+	if err != nil || len(got) != 0 {
+		t.Errorf("P=1: %d items, err %v; want none and no error", len(got), err)
+	}
+	_, err = listing[item, int64]{what: "things", concurrency: 4, filtered: true, fetch: fetch, id: idOf}.read(context.Background())
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || inconsistent.Attempts != 2 || !strings.Contains(err.Error(), "total changed from 150 to 160") {
+		t.Errorf("P=4: %v; want the total's change after 2 passes", err)
+	}
+	// A listing that can lose items: the first pass is clean (its one page is
+	// all it needed) and the second lists every id it did: 2 passes of 2 requests.
+	requests := 0
+	counted := func(ctx context.Context, offset, limit int) (Page[item], error) {
+		requests++
+		return fetch(ctx, offset, limit)
+	}
+	got, err = listing[item, int64]{what: "things", concurrency: 4, filtered: true, canLose: true, fetch: counted, id: idOf}.read(context.Background())
+	if err != nil || len(got) != 0 || requests != 4 {
+		t.Errorf("can lose: %d items, %d requests, err %v; want none in 4 requests", len(got), requests, err)
+	}
+}
+
+// A listing cancelled while pages are in flight ends with the cancellation, even
+// when what the cancelled request reports does not wrap it (a transport's own
+// error): the caller can tell a cancelled read from a failed one.
+func TestPager_CancelledMidListingSaysSo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fetch := func(_ context.Context, offset, _ int) (Page[item], error) {
+		if offset == 0 {
+			return Page[item]{Total: 1000, Items: items(100)}, nil
+		}
+		cancel()
+		return Page[item]{}, errors.New("connection reset")
+	}
+	_, err := listing[item, int64]{what: "things", concurrency: 4, fetch: fetch, id: idOf}.read(ctx)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "connection reset") {
+		t.Errorf("got %v, want the cancellation with the request's error", err)
+	}
+}
+
+// A listing that can lose items and loses three between every two passes fails
+// after maxPasses naming the first of the last three gone and how many more.
+func TestPager_LosingListingNamesWhatWentFromTheLastPass(t *testing.T) {
+	all := items(250)
+	passes := 0
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		if offset == 0 {
+			passes++
+		}
+		list := all[3*(passes-1):] // each pass 3 fewer from the front
+		return Page[item]{Total: len(list), Items: list[min(offset, len(list)):min(offset+limit, len(list))]}, nil
+	}
+	_, err := listing[item, int64]{what: "things", concurrency: 1, canLose: true, fetch: fetch, id: idOf}.read(context.Background())
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || inconsistent.Attempts != maxPasses ||
+		!strings.Contains(err.Error(), "(id 13 and 2 more listed by one pass were gone from the next)") {
+		t.Errorf("got %v, want ids 13 to 15 gone after %d passes", err, maxPasses)
+	}
+}
+
+// A filtered short page whose own total does not reach past it is no probe: items
+// on a page after it are a list that moved (here the same way on every read, so
+// an inconsistency), not an API that filters each page after paging, and the
+// listing is not read unfiltered.
+func TestPager_ShortPageWhoseTotalEndsThereIsNoProbe(t *testing.T) {
+	filtered := func(_ context.Context, offset, _ int) (Page[item], error) {
+		switch offset {
+		case 0:
+			return Page[item]{Total: 1000, Items: items(100)}, nil
+		case 100:
+			return Page[item]{Total: 200, Items: items(150)[100:]}, nil
+		}
+		return Page[item]{Total: 1000, Items: items(offset + 100)[offset:]}, nil
+	}
+	unfilteredRead := false
+	unfiltered := &listing[item, int64]{what: "things", concurrency: 4, id: idOf, fetch: func(context.Context, int, int) (Page[item], error) {
+		unfilteredRead = true
+		return Page[item]{}, nil
+	}}
+	_, err := listing[item, int64]{what: "things", concurrency: 4, filtered: true, unfiltered: unfiltered, fetch: filtered, id: idOf}.read(context.Background())
+	var inconsistent *InconsistentListError
+	if !errors.As(err, &inconsistent) || unfilteredRead || !strings.Contains(err.Error(), "total changed from 1000 to 200") {
+		t.Errorf("got %v (read unfiltered: %v), want the total's change", err, unfilteredRead)
 	}
 }
