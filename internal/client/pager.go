@@ -336,7 +336,7 @@ type pass[T any, K cmp.Ordered] struct {
 	moved    string // the first sign that the list moved, "" while none
 	requests int
 	// sequential: one page in flight at a time, so pages arrive in offset order;
-	// lastTotal is the total of the page that arrived last (-1: a page had none).
+	// lastTotal is the total of the last page that arrived with one.
 	// unexplained: a page repeated more items than the total grew by since the page
 	// before, as a reorder does (or total is missing): see onlyGrew.
 	sequential  bool
@@ -410,8 +410,11 @@ func (p *pass[T, K]) add(i int, page Page[T]) error {
 		}
 		p.seen[k] = itemPlace{i, pos}
 	}
-	if page.NoTotal || p.lastTotal < 0 {
-		p.lastTotal, p.unexplained = -1, true
+	// A page without a total leaves the growth unexplained (see onlyGrew), and the
+	// largest total still follows every later page that reports one: a pass reads up
+	// to it, and is never held complete against a smaller one.
+	if page.NoTotal {
+		p.unexplained = true
 	} else {
 		p.unexplained = p.unexplained || repeated > page.Total-p.lastTotal
 		p.maxTotal, p.lastTotal = max(p.maxTotal, page.Total), page.Total

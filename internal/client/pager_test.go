@@ -331,3 +331,25 @@ func TestPager_ShortPageWhoseTotalEndsThereIsNoProbe(t *testing.T) {
 		t.Errorf("got %v (read unfiltered: %v), want the total's change", err, unfilteredRead)
 	}
 }
+
+// A page without a total does not stop the pass from following the larger total a
+// later page reports: the listing is read to that total's end, never held complete
+// against the smaller total of the first page (which would drop the last 100 items
+// without a word).
+func TestPager_ALargerTotalAfterAPageWithoutOneIsFollowed(t *testing.T) {
+	api := &scriptedAPI{items: items(400), corrupt: func(call, _ int, p *Page[item]) {
+		switch call {
+		case 1:
+			p.Total = 300
+		case 2:
+			p.NoTotal = true
+		}
+	}}
+	got, err := listAll(context.Background(), "things", 1, api.fetch, idOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 400 {
+		t.Fatalf("%d items, want all 400: a page after one without a total reported 400", len(got))
+	}
+}
