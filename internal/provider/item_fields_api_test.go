@@ -101,11 +101,7 @@ func plain(t *testing.T, v tftypes.Value) any {
 // two rows that swapped their sources (name and status, start and end time) fail
 // here, not only in the acceptance tests.
 func TestItemValues_EachAPIFieldLandsInItsAttribute(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		got  func(t *testing.T) map[string]any
-		want map[string]any
-	}{
+	checkItemValues(t, []itemValuesCase{
 		{
 			name: "swr_instances",
 			got: func(t *testing.T) map[string]any {
@@ -200,7 +196,77 @@ func TestItemValues_EachAPIFieldLandsInItsAttribute(t *testing.T) {
 				"op_time": "2024-03-01T10:01:00Z",
 			},
 		},
-	} {
+	})
+}
+
+// Each field of the audit's report lands in the attribute of its name in
+// swr_retention_audit: the report is written as JSON of the audit's Go fields, the
+// expected state by hand, every value distinct (a policy's id and its run's id, its
+// failed tasks and versions removed), so that two rows that swapped their sources fail.
+func TestItemValues_EachAuditFieldLandsInItsAttribute(t *testing.T) {
+	ds := NewRetentionAuditDataSource()
+	checkItemValues(t, []itemValuesCase{
+		{
+			name: "findings",
+			got: func(t *testing.T) map[string]any {
+				return stateItem(t, ds, "findings", findingItems, `{
+					"Kind": "failed_run", "InstanceID": "ins-7f3a", "Namespace": "platform", "PolicyID": 7, "PolicyName": "nightly",
+					"ExecutionID": 113, "ExecutionStatus": "Failed", "Repositories": ["platform/api", "platform/web"],
+					"Message": "run 113 failed"}`)
+			},
+			want: map[string]any{
+				"kind": "failed_run", "instance_id": "ins-7f3a", "namespace": "platform", "policy_id": int64(7), "policy_name": "nightly",
+				"execution_id": int64(113), "execution_status": "Failed", "repositories": []any{"platform/api", "platform/web"},
+				"message": "run 113 failed",
+			},
+		},
+		{
+			name: "policies",
+			got: func(t *testing.T) map[string]any {
+				return stateItem(t, ds, "policies", auditPolicyItems, `{
+					"InstanceID": "ins-7f3a", "Namespace": "platform", "ID": 7, "Name": "nightly", "Enabled": true, "Trigger": "scheduled",
+					"ExecutionID": 113, "ExecutionStatus": "Failed", "ExecutionEnd": "2024-03-01T10:05:00Z",
+					"FailedTasks": 2, "FailedRepositories": ["platform/api", "platform/web"],
+					"TasksRead": true, "VersionsRemoved": 15, "TasksPerStatus": {"Failed": 2, "Succeed": 3}}`)
+			},
+			want: map[string]any{
+				"instance_id": "ins-7f3a", "namespace": "platform", "id": int64(7), "name": "nightly", "enabled": true, "trigger": "scheduled",
+				"execution_id": int64(113), "execution_status": "Failed", "execution_end_time": "2024-03-01T10:05:00Z",
+				"failed_tasks": int64(2), "failed_repositories": []any{"platform/api", "platform/web"},
+				"versions_removed": int64(15), "tasks_per_status": map[string]any{"Failed": int64(2), "Succeed": int64(3)},
+			},
+		},
+		{
+			name: "instances",
+			got: func(t *testing.T) map[string]any {
+				return stateItem(t, ds, "instances", auditInstanceItems, `{
+					"ID": "ins-7f3a", "Name": "prod-registry", "Status": "Running", "Audited": true, "Namespaces": 12, "Policies": 9}`)
+			},
+			want: map[string]any{
+				"id": "ins-7f3a", "name": "prod-registry", "status": "Running", "audited": true, "namespaces": int64(12), "policies": int64(9),
+			},
+		},
+		{
+			name: "namespaces_without_enabled_policy",
+			got: func(t *testing.T) map[string]any {
+				return stateItem(t, ds, "namespaces_without_enabled_policy", namespaceRefItems, `{"InstanceID": "ins-7f3a", "Namespace": "platform"}`)
+			},
+			want: map[string]any{"instance_id": "ins-7f3a", "namespace": "platform"},
+		},
+	})
+}
+
+// itemValuesCase is one item put through its rows (got) and its state values
+// written by hand (want).
+type itemValuesCase struct {
+	name string
+	got  func(t *testing.T) map[string]any
+	want map[string]any
+}
+
+func checkItemValues(t *testing.T, cases []itemValuesCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.got(t); !reflect.DeepEqual(got, tc.want) {
 				for k := range mergedKeys(got, tc.want) {
