@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -148,5 +149,26 @@ func TestRetry_ARefusalByAnotherEndpointStillFailsAtOnce(t *testing.T) {
 	var reqErr *RequestError
 	if !errors.As(err, &reqErr) || !reqErr.Refused || reqErr.Attempts != 1 || reqErr.Service != ServiceIAM {
 		t.Fatalf("err %#v, want IAM refused after 1 attempt", err)
+	}
+}
+
+// The memory of answers is keyed by host and port, a missing port being the
+// scheme's own: https://h and https://h:443 are one endpoint, http://h is another.
+func TestEndpointKey_AMissingPortIsTheSchemes(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://swr.example/v2":        "swr.example:80",
+		"https://swr.example/v2":       "swr.example:443",
+		"https://swr.example:443/v2":   "swr.example:443",
+		"https://swr.example:8443/v2":  "swr.example:8443",
+		"http://[::1]/v3/auth/tokens":  "[::1]:80",
+		"https://[::1]/v3/auth/tokens": "[::1]:443",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := endpointKey(u); got != want {
+			t.Errorf("endpointKey(%s) = %s, want %s", raw, got, want)
+		}
 	}
 }
