@@ -220,7 +220,11 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 		case p.perPage && l.unfiltered != nil:
 			return l.readUnfiltered(ctx, requests)
 		case p.perPage:
-			p.move("the page at offset %d held items after a short page at offset %d", (p.short+1)*p.limit, p.short*p.limit)
+			// No second pass reads such an API exactly, and the pages past the one
+			// that told were never asked for: fail rather than return them short.
+			return nil, &InconsistentListError{What: l.what, Attempts: n, Reason: fmt.Sprintf(
+				"the page at offset %d held items after a short page at offset %d: the API filters each page after paging, and this list has no unfiltered listing to read instead",
+				(p.short+1)*p.limit, p.short*p.limit)}
 		case l.canLose && p.single():
 			items := p.inOrder()
 			l.logRead(ctx, p, n, requests, len(items))

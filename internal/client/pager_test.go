@@ -353,3 +353,68 @@ func TestPager_ALargerTotalAfterAPageWithoutOneIsFollowed(t *testing.T) {
 		t.Fatalf("%d items, want all 400: a page after one without a total reported 400", len(got))
 	}
 }
+
+// A filtered listing whose API filters each page after paging, with no unfiltered
+// listing to read instead, fails at once (it returned the 120 items of the pages
+// up to the one that told, of 190, before), naming the page that held items after
+// a short one by offset: the short page is the second (offset 100), so that an
+// offset computed from the wrong page, or divided instead of multiplied, shows.
+func TestPager_PerPageFilterWithNothingToFallBackOnNamesThePages(t *testing.T) {
+	fetch := func(_ context.Context, offset, limit int) (Page[item], error) {
+		matches := 10 // of each page of the 1,000, the first 100 all match
+		switch {
+		case offset == 0:
+			matches = limit
+		case offset >= 1000:
+			matches = 0
+		}
+		p := Page[item]{Total: 1000}
+		for i := range matches {
+			p.Items = append(p.Items, item{id: int64(offset + i + 1)})
+		}
+		return p, nil
+	}
+	for _, concurrency := range []int{1, 4} {
+		got, err := listing[item, int64]{what: "things", concurrency: concurrency, filtered: true, fetch: fetch, id: idOf}.read(context.Background())
+		var inconsistent *InconsistentListError
+		if !errors.As(err, &inconsistent) || got != nil ||
+			!strings.Contains(inconsistent.Reason, "the page at offset 200 held items after a short page at offset 100") {
+			t.Errorf("P=%d: %d items, err %v; want the pages at offsets 200 and 100 named", concurrency, len(got), err)
+		}
+	}
+}
+
+// The debug line of a read says "read again" only when a read took more than one
+// pass, and of a listing that can lose items that it was read until a pass listed
+// every item of the one before; one that moved says so.
+func TestPager_LogSaysReadAgainOnlyAfterMoreThanOnePass(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		n       int
+		canLose bool
+		want    string // the message of the passes, "" for none
+	}{
+		{"one page that can lose items", 50, true, ""},
+		{"three pages that cannot", 250, false, ""},
+		{"three pages that can lose items", 250, true, "read again until a pass listed every item of the one before"},
+	} {
+		logs := &recordingLogger{}
+		api := &scriptedAPI{items: items(tc.n)}
+		got, err := listing[item, int64]{what: "things", concurrency: 1, canLose: tc.canLose, fetch: api.fetch, id: idOf, logger: logs}.read(context.Background())
+		if err != nil || len(got) != tc.n {
+			t.Fatalf("%s: %d items, err %v", tc.name, len(got), err)
+		}
+		var passes []string
+		for _, e := range logs.entries() {
+			if strings.Contains(e.msg, "read again") {
+				passes = append(passes, fmt.Sprintf("%s (passes %v)", e.msg, e.fields["passes"]))
+			}
+		}
+		switch {
+		case tc.want == "" && len(passes) > 0:
+			t.Errorf("%s: read in one pass, yet logged %q", tc.name, passes)
+		case tc.want != "" && (len(passes) != 1 || !strings.Contains(passes[0], tc.want) || !strings.HasSuffix(passes[0], "(passes 2)")):
+			t.Errorf("%s: logged %q, want one line with %q after 2 passes", tc.name, passes, tc.want)
+		}
+	}
+}
