@@ -65,6 +65,8 @@ func TestDecodePage_RefusesDuplicateKeys(t *testing.T) {
 		`{"total":1,"Total":0,"tasks":[]}`:                                    "Total",
 		`{"total":0,"tasks":[],"x":{"a":{"b":1,"b":2}}}`:                      "b",
 		`{"total":0,"tasks":[],"x":[[{"k":1,"K":2}]]}`:                        "K",
+		// encoding/json reads an invalid byte as U+FFFD: the scanner must too.
+		"{\"total\":0,\"tasks\":[],\"x\":{\"\x80\":1,\"\\ufffd\":2}}": "\ufffd",
 	} {
 		_, err := decodeTestPage(body)
 		var respErr *ResponseError

@@ -144,9 +144,10 @@ func TestDuplicateKey_FoldsPastSixteenKeys(t *testing.T) {
 		fmt.Fprintf(&filler, `"k%02d":0,`, i)
 	}
 	// The Kelvin sign and the long s fold with ASCII letters: they must land on the
-	// same folded key as the ASCII ones, which the fast path upper-cases. Fatal: a
+	// same folded key as the ASCII ones, which the fast path upper-cases; an invalid
+	// byte, unquoted by no one, must fold to U+FFFD as an escaped one. Fatal: a
 	// fold that is wrong here may also never end on a rune without a partner (中).
-	for _, pair := range [][2]string{{"a", "A"}, {"z", "Z"}, {"é", "É"}, {"ß", "ẞ"}, {"k", "\u212a"}, {"\u212a", "K"}, {"s", "\u017f"}} {
+	for _, pair := range [][2]string{{"a", "A"}, {"z", "Z"}, {"é", "É"}, {"ß", "ẞ"}, {"k", "\u212a"}, {"\u212a", "K"}, {"s", "\u017f"}, {"\x80", `\ufffd`}} {
 		in := `{` + filler.String() + `"` + pair[0] + `":1,"` + pair[1] + `":2}`
 		if err := duplicateKey([]byte(in)); err == nil {
 			t.Fatalf("%+q and %+q after 16 keys: no duplicate found", pair[0], pair[1])

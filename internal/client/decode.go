@@ -234,7 +234,9 @@ func (s *keyScanner) value() error {
 }
 
 // str skips a string at s.pos and returns its raw content (between the quotes)
-// and whether it holds an escape or a non-ASCII byte.
+// and whether it holds an escape, which only unquoting reads. Non-ASCII bytes,
+// even invalid ones, compare the same raw: bytes.EqualFold and foldKey read an
+// invalid byte as U+FFFD, as encoding/json does.
 func (s *keyScanner) str() (raw []byte, special bool) {
 	s.pos++ // opening quote
 	start := s.pos
@@ -248,8 +250,6 @@ func (s *keyScanner) str() (raw []byte, special bool) {
 			raw = s.data[start:s.pos]
 			s.pos++
 			return raw, special
-		case c >= utf8.RuneSelf:
-			special = true
 		}
 		s.pos++
 	}
