@@ -347,3 +347,24 @@ func TestRequestTimeout_AHungAttemptIsRetried(t *testing.T) {
 		}
 	})
 }
+
+// One GET follows at most 5 same-host redirects: five are followed, a sixth is
+// refused with the reason, and not retried.
+func TestRedirect_FiveAreFollowedASixthIsRefused(t *testing.T) {
+	fake, url := startFake(t)
+	fake.SetTasks(testKey(testRef), fakeapi.GenerateTasks(testRef.ExecutionID, 3, 1))
+	c := newTestClient(t, url)
+	fake.AddFault(fakeapi.Fault{Path: "/tasks", RedirectTo: url, Times: 5})
+	if got, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err != nil || len(got) != 3 {
+		t.Fatalf("after 5 redirects: %d tasks, err %v", len(got), err)
+	}
+	fake.AddFault(fakeapi.Fault{Path: "/tasks", RedirectTo: url, Times: 6})
+	_, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
+	var redirectErr *RedirectError
+	if !errors.As(err, &redirectErr) || redirectErr.Reason != "more than 5 redirects" {
+		t.Fatalf("after 6 redirects: err %v, want the sixth refused", err)
+	}
+	if n := fake.CountRequests("/tasks"); n != 6+6 {
+		t.Errorf("%d task requests, want 12: 6 for the first read, 6 for the second, none again", n)
+	}
+}
