@@ -241,12 +241,12 @@ func (s *keyScanner) str() (raw []byte, special bool) {
 	s.pos++ // opening quote
 	start := s.pos
 	for s.pos < len(s.data) {
-		switch c := s.data[s.pos]; {
-		case c == '\\':
+		switch s.data[s.pos] {
+		case '\\':
 			special = true
 			s.pos += 2
 			continue
-		case c == '"':
+		case '"':
 			raw = s.data[start:s.pos]
 			s.pos++
 			return raw, special
