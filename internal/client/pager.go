@@ -222,6 +222,7 @@ func (l listing[T, K]) read(ctx context.Context) ([]T, error) {
 		case p.perPage:
 			// No second pass reads such an API exactly, and the pages past the one
 			// that told were never asked for: fail rather than return them short.
+			// So no pass below this case has perPage set.
 			return nil, &InconsistentListError{What: l.what, Attempts: n, Reason: fmt.Sprintf(
 				"the page at offset %d held items after a short page at offset %d: the API filters each page after paging, and this list has no unfiltered listing to read instead",
 				(p.short+1)*p.limit, p.short*p.limit)}
@@ -540,7 +541,7 @@ func (p *pass[T, K]) endedBy(i, from, concurrency int) bool {
 // single reports whether the pass's first page was the whole listing and nothing
 // moved: one answer is atomic, so it lists every item there at that moment.
 func (p *pass[T, K]) single() bool {
-	if p.moved != "" || p.perPage {
+	if p.moved != "" {
 		return false
 	}
 	if p.strict {
@@ -552,7 +553,7 @@ func (p *pass[T, K]) single() bool {
 // clean reports whether the pass can be confirmed (see listing.read): read page
 // after page, no id twice, every page full up to the last one it needed.
 func (p *pass[T, K]) clean() bool {
-	if !p.sequential || p.repeats > 0 || p.gapped || p.perPage {
+	if !p.sequential || p.repeats > 0 || p.gapped {
 		return false
 	}
 	last := p.last()
