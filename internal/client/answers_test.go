@@ -8,7 +8,6 @@ package client
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -298,20 +297,15 @@ func TestProjectLookup_RefusesAnswersThatAreNotListings(t *testing.T) {
 // A refused connection (nothing listening) ends after one attempt, not after the
 // retry schedule; a reset connection is still retried.
 func TestRetry_NotOnARefusedConnection(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close() // nothing listens there now
-	c := newTestClient(t, "http://"+addr, func(c *Config) { c.MaxRetries = 5 })
-	_, err = c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
+	dead := deadEndpoint(t)
+	c := newTestClient(t, dead, func(c *Config) { c.MaxRetries = 5 })
+	_, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef})
 	var reqErr *RequestError
 	if !errors.As(err, &reqErr) || !reqErr.Refused || reqErr.Attempts != 1 {
 		t.Fatalf("err %#v, want a refused RequestError after 1 attempt", err)
 	}
 	// IAM unreachable the same way: the project lookup names IAM.
-	c = newTestClient(t, "http://"+addr, func(c *Config) { c.ProjectID = "" })
+	c = newTestClient(t, dead, func(c *Config) { c.ProjectID = "" })
 	_, err = c.ProjectID(context.Background())
 	if !errors.As(err, &reqErr) || !reqErr.Refused || reqErr.Attempts != 1 || reqErr.Service != ServiceIAM {
 		t.Fatalf("IAM: err %#v", err)

@@ -133,19 +133,14 @@ func TestRetry_ARefusalByAnEndpointThatAnsweredEndsAfterMaxRetries(t *testing.T)
 // where nothing listens; that refusal still fails at once.
 func TestRetry_ARefusalByAnotherEndpointStillFailsAtOnce(t *testing.T) {
 	_, url := startFake(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	_ = ln.Close()
+	dead := deadEndpoint(t)
 	c := newTestClient(t, url, func(c *Config) { c.IAMEndpoint = dead; c.ProjectID = "" })
 	c.http.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 	// The SWR endpoint answers (a 401 is an answer).
 	if _, err := c.call(context.Background(), http.MethodGet, endpointURL(c.endpoint, "v2"), nil, nil); err == nil {
 		t.Fatal("want the fake's 401 for an unknown path without a project")
 	}
-	_, err = c.ProjectID(context.Background())
+	_, err := c.ProjectID(context.Background())
 	var reqErr *RequestError
 	if !errors.As(err, &reqErr) || !reqErr.Refused || reqErr.Attempts != 1 || reqErr.Service != ServiceIAM {
 		t.Fatalf("err %#v, want IAM refused after 1 attempt", err)
@@ -171,4 +166,16 @@ func TestEndpointKey_AMissingPortIsTheSchemes(t *testing.T) {
 			t.Errorf("endpointKey(%s) = %s, want %s", raw, got, want)
 		}
 	}
+}
+
+// deadEndpoint is an http:// URL on loopback where nothing listens: a port that was
+// just free, its listener closed.
+func deadEndpoint(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	return "http://" + ln.Addr().String()
 }

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -119,12 +118,7 @@ func TestService_ZeroIsTheSWRAPI(t *testing.T) {
 
 // A request that fails below HTTP is logged with its error, sanitised.
 func TestLogging_AFailedRequestLogsItsError(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	_ = ln.Close()
+	dead := deadEndpoint(t)
 	logger := &recordingLogger{}
 	c := newTestClient(t, dead, func(c *Config) { c.Logger = logger; c.MaxRetries = 0 })
 	if _, err := c.ListRetentionExecutionTasks(context.Background(), ListTasksInput{ExecutionRef: testRef}); err == nil {
